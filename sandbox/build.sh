@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Builds every image the playground needs on the host's engine, reusing each
+# one while its definition is unchanged, then (re)starts the playground's
+# registry and seeds it with the catalog. Safe to run again at any time.
+#
+# Works without any registry: the Debian base image is pulled when a registry
+# answers and otherwise made here with debootstrap.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+base_image=${PLAYGROUND_BASE_IMAGE:-playground/debian:trixie}
+sandbox_image=${SANDBOX_IMAGE:-playground/sandbox:latest}
+registry_image=playground/registry:latest
+registry_container=${REGISTRY_CONTAINER:-playground-registry}
+registry_port=${REGISTRY_HOST_PORT:-5050}
+registry_upstream=${REGISTRY_UPSTREAM_URL:-}
+
+say() { printf '[images] %s\n' "$*" >&2; }
+die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
+
+label_of() { # image label -> value, empty when the image or label is missing
+  docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null | sed 's/^<no value>$//'
+}
+
+# A digest of a folder's files (names and contents) plus extra words.
+digest_of() {
+  local dir=$1; shift
+  { (cd "$dir" && find . -type f -print0 | sort -z | xargs -0 sha256sum); printf '%s\n' "$@"; } \
+    | sha256sum | cut -c1-16
+}
+
+ensure_base() {
+  if docker image inspect "$base_image" >/dev/null 2>&1; then return; fi
+  say "no $base_image yet: trying a registry first"
+  if timeout 120 docker pull -q debian:trixie-slim >/dev/null 2>&1; then
+    docker tag debian:trixie-slim "$base_image"
+    return
+  fi
+  say "no registry answered: making Debian 13 with debootstrap (about 30 s)"
+  [ "$(id -u)" = 0 ] || die "debootstrap needs root; run this once as root, or make $base_image yourself"
+  if ! command -v debootstrap >/dev/null; then
+    command -v apt-get >/dev/null || die "debootstrap is missing and there is no apt-get to install it"
+    apt-get install -y -q debootstrap >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q debootstrap >/dev/null; }
+  fi
+  local root
+  root=$(mktemp -d /tmp/playground-rootfs.XXXXXX)
+  trap 'rm -rf "$root"' RETURN
+  debootstrap --variant=minbase trixie "$root" >/tmp/playground-debootstrap.log 2>&1 \
+    || die "debootstrap failed; see /tmp/playground-debootstrap.log"
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  tar -C "$root" -c . | docker import \
+    --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' \
+    --change 'LABEL org.opencontainers.image.description="Debian 13 (trixie), minbase, made by debootstrap"' \
+    - "$base_image" >/dev/null
+}
+
+# build NAME DIR: builds DIR/Dockerfile as NAME unless NAME was built from the same files.
+build() {
+  local name=$1 dir=$2 hash
+  hash=$(digest_of "$dir" "$(docker image inspect -f '{{.Id}}' "$base_image")")
+  if [ "$(label_of "$name" playground.hash)" = "$hash" ]; then
+    say "$name is up to date"
+    return
+  fi
+  say "building $name"
+  local log=/tmp/playground-build-${name//[^a-z0-9]/-}.log
+  docker build --build-arg "BASE=$base_image" --label "playground.hash=$hash" -t "$name" "$dir" >"$log" 2>&1 \
+    || { tail -n 30 "$log" >&2; die "building $name failed (whole log: $log)"; }
+}
+
+ensure_registry() {
+  local want current
+  want=$(docker image inspect -f '{{.Id}}' "$registry_image")-$registry_port-$registry_upstream
+  current=$(docker inspect -f '{{ index .Config.Labels "playground.config" }} {{ .State.Running }}' "$registry_container" 2>/dev/null || true)
+  if [ "$current" = "$want true" ]; then return; fi
+  docker rm -f "$registry_container" >/dev/null 2>&1 || true
+  local env=()
+  [ -n "$registry_upstream" ] && env=(-e "REGISTRY_PROXY_REMOTEURL=$registry_upstream")
+  say "starting $registry_container on 127.0.0.1:$registry_port${registry_upstream:+ as a pull-through cache of $registry_upstream}"
+  docker run -d --name "$registry_container" --restart unless-stopped \
+    --label playground.role=registry --label "playground.config=$want" \
+    -p "127.0.0.1:$registry_port:5000" -v playground-registry-data:/var/lib/docker-registry \
+    --memory 256m --pids-limit 200 "${env[@]}" "$registry_image" >/dev/null
+  for _ in $(seq 1 100); do
+    docker exec "$registry_container" bash -c 'exec 3<>/dev/tcp/127.0.0.1/5000' 2>/dev/null && return
+    sleep 0.1
+  done
+  die "the registry did not start; see: docker logs $registry_container"
+}
+
+# seed SOURCE NAME:TAG...: pushes SOURCE into the registry under Docker Hub's official names.
+seed() {
+  local src=$1; shift
+  local ref
+  for ref in "$@"; do
+    docker tag "$src" "127.0.0.1:$registry_port/library/$ref"
+    docker push -q "127.0.0.1:$registry_port/library/$ref" >/dev/null \
+      || die "pushing $ref into the registry failed"
+    docker rmi "127.0.0.1:$registry_port/library/$ref" >/dev/null
+  done
+}
+
+ensure_base
+build "$sandbox_image" "$here/node"
+build "$registry_image" "$here/registry"
+build playground/catalog-hello-world "$here/images/hello-world"
+build playground/catalog-busybox "$here/images/busybox"
+ensure_registry
+if [ -z "$registry_upstream" ]; then
+  seed playground/catalog-hello-world hello-world:latest
+  seed playground/catalog-busybox busybox:latest
+  seed "$base_image" debian:latest debian:13 debian:trixie debian:stable
+  say "registry seeded: hello-world, busybox, debian"
+else
+  say "pull-through mode: images come from $registry_upstream"
+fi

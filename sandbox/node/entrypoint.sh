@@ -1,0 +1,83 @@
+#!/bin/bash
+# Starts a playground node: makes the cgroup tree writable for the inner
+# engine, starts dockerd with the playground's registry as its mirror, and
+# prints PLAYGROUND_READY once `docker version` answers. The server waits for
+# that line, so every failure here must print a reason and exit non-zero.
+set -euo pipefail
+
+say() { echo "[node] $*"; }
+
+# cgroup v2: the node sees its own cgroup as the root (private cgroup
+# namespace). Processes cannot stay in a cgroup whose controllers are handed
+# down, so move them into a leaf first, then delegate every controller.
+prepare_cgroup_v2() {
+  mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
+  mkdir -p /sys/fs/cgroup/node
+  local pid
+  while read -r pid; do
+    echo "$pid" > /sys/fs/cgroup/node/cgroup.procs 2>/dev/null || true
+  done < /sys/fs/cgroup/cgroup.procs
+  local controllers=() c
+  for c in $(cat /sys/fs/cgroup/cgroup.controllers); do controllers+=("+$c"); done
+  if [ ${#controllers[@]} -gt 0 ]; then
+    echo "${controllers[*]}" > /sys/fs/cgroup/cgroup.subtree_control
+  fi
+}
+
+# cgroup v1: Docker mounts each hierarchy read-only; mount them again
+# read-write so the inner engine can create cgroups for its containers.
+prepare_cgroup_v1() {
+  local dir name opts
+  for dir in /sys/fs/cgroup/*/; do
+    dir=${dir%/}
+    [ -L "$dir" ] && continue
+    mountpoint -q "$dir" || continue
+    name=${dir##*/}
+    case $name in
+      systemd) opts=none,name=systemd ;;
+      unified) continue ;;
+      *) opts=$name ;;
+    esac
+    umount "$dir" 2>/dev/null || true
+    mount -t cgroup -o "$opts" cgroup "$dir"
+  done
+}
+
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  prepare_cgroup_v2
+else
+  mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
+  prepare_cgroup_v1
+fi
+
+mkdir -p /run/playground/shells
+args=(--host=unix:///var/run/docker.sock)
+if [ -n "${PLAYGROUND_REGISTRY_MIRROR:-}" ]; then
+  args+=(--registry-mirror "$PLAYGROUND_REGISTRY_MIRROR")
+  mirror_host=${PLAYGROUND_REGISTRY_MIRROR#*://}
+  args+=(--insecure-registry "${mirror_host%/}")
+fi
+
+dockerd "${args[@]}" >/var/log/dockerd.log 2>&1 &
+dockerd_pid=$!
+
+for _ in $(seq 1 600); do
+  if ! kill -0 "$dockerd_pid" 2>/dev/null; then
+    say "the inner Docker engine stopped while starting; its last words:"
+    tail -n 20 /var/log/dockerd.log
+    exit 1
+  fi
+  if docker version >/dev/null 2>&1; then
+    echo PLAYGROUND_READY
+    break
+  fi
+  sleep 0.05
+done
+docker version >/dev/null 2>&1 || { say "the inner Docker engine did not answer within 30 s"; tail -n 20 /var/log/dockerd.log; exit 1; }
+
+set +e
+wait "$dockerd_pid"
+status=$?
+say "the inner Docker engine exited with status $status"
+tail -n 20 /var/log/dockerd.log
+exit "$status"
