@@ -1,0 +1,23 @@
+import { json, handle } from "@/lib/http/respond";
+import type { HealthView } from "@/lib/protocol";
+import { getContext } from "@/lib/server/context";
+
+export const dynamic = "force-dynamic";
+
+/** 200 when sessions can start, 503 otherwise; the body says what is wrong. */
+export const GET = handle(async () => {
+  const { runtime, manager } = getContext();
+  const status = await runtime.status();
+  const ok = status.engine.reachable && status.sandboxImage && status.registryRunning;
+  const body: HealthView = {
+    ok,
+    engine: status.engine,
+    images: {
+      sandbox: status.sandboxImage,
+      registry: status.registryRunning,
+      ...(status.engine.reachable && !ok ? { message: "Images are missing: the operator should run npm run setup" } : {}),
+    },
+    sessions: { active: manager.activeCount, max: manager.maxSessions },
+  };
+  return json(body, ok ? 200 : 503);
+});

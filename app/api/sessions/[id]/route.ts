@@ -1,0 +1,18 @@
+import { json, handle } from "@/lib/http/respond";
+import type { SessionView } from "@/lib/protocol";
+import { getContext } from "@/lib/server/context";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+export const GET = handle(async (_req: Request, { params }: Params) => {
+  const { id } = await params;
+  return json<SessionView>(getContext().manager.get(id));
+});
+
+export const DELETE = handle(async (_req: Request, { params }: Params) => {
+  const { id } = await params;
+  await getContext().manager.delete(id);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,85 @@
+/**
+ * The playground's configuration: read from the environment once, at start,
+ * validated, and passed down. Nothing else reads process.env.
+ */
+import { z } from "zod";
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z.object({
+  PORT: int(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Origins allowed to open terminal sockets, comma-separated; empty = the request's own host only. */
+  ALLOWED_ORIGINS: z.string().default(""),
+  /** Trust X-Forwarded-For for the client address (only behind a proxy you run). */
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** Separates the sandboxes of several playgrounds sharing one engine. */
+  PLAYGROUND_INSTANCE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/).default("default"),
+  SANDBOX_IMAGE: z.string().default("playground/sandbox:latest"),
+  REGISTRY_CONTAINER: z.string().default("playground-registry"),
+  SESSION_TTL_MS: int(4 * 3600_000, 10_000),
+  MAX_SESSIONS: int(30, 1),
+  /** Sessions one client address may create per RATE_LIMIT_WINDOW_MS. */
+  RATE_LIMIT_SESSIONS: int(10, 1),
+  RATE_LIMIT_WINDOW_MS: int(60_000, 1000),
+  NODE_MEMORY_MB: int(2048, 256),
+  NODE_CPUS: z.coerce.number().positive().default(1),
+  NODE_PIDS_LIMIT: int(2048, 64),
+  /** How long a node may take until its inner engine answers. */
+  NODE_READY_TIMEOUT_MS: int(60_000, 1000),
+  REAPER_INTERVAL_MS: int(30_000, 100),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  instance: string;
+  node: {
+    instance: string;
+    sandboxImage: string;
+    registryContainer: string;
+    nodeMemoryBytes: number;
+    nodeNanoCpus: number;
+    nodePidsLimit: number;
+    nodeReadyTimeoutMs: number;
+  };
+  sessionTtlMs: number;
+  maxSessions: number;
+  rateLimitSessions: number;
+  rateLimitWindowMs: number;
+  reaperIntervalMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    trustProxy: e.TRUST_PROXY === "true",
+    instance: e.PLAYGROUND_INSTANCE,
+    node: {
+      instance: e.PLAYGROUND_INSTANCE,
+      sandboxImage: e.SANDBOX_IMAGE,
+      registryContainer: e.REGISTRY_CONTAINER,
+      nodeMemoryBytes: e.NODE_MEMORY_MB * 1024 * 1024,
+      nodeNanoCpus: Math.round(e.NODE_CPUS * 1e9),
+      nodePidsLimit: e.NODE_PIDS_LIMIT,
+      nodeReadyTimeoutMs: e.NODE_READY_TIMEOUT_MS,
+    },
+    sessionTtlMs: e.SESSION_TTL_MS,
+    maxSessions: e.MAX_SESSIONS,
+    rateLimitSessions: e.RATE_LIMIT_SESSIONS,
+    rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    reaperIntervalMs: e.REAPER_INTERVAL_MS,
+  };
+}

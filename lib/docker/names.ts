@@ -1,0 +1,22 @@
+/**
+ * Names and labels of the playground's resources on the engine. Every
+ * resource carries the instance and session labels: teardown and adoption
+ * find resources by label, never by remembering them.
+ */
+export const LABEL = {
+  instance: "playground.instance",
+  session: "playground.session",
+  node: "playground.node",
+  role: "playground.role",
+  expiresAt: "playground.expires-at",
+} as const;
+
+/** The name the registry answers to on every session network. */
+export const REGISTRY_ALIAS = "playground-registry";
+export const REGISTRY_MIRROR_URL = `http://${REGISTRY_ALIAS}:5000`;
+
+export const networkName = (instance: string, sessionId: string) => `playground-${instance}-${sessionId}`;
+export const containerName = (instance: string, sessionId: string, node: string) =>
+  `playground-${instance}-${sessionId}-${node}`;
+export const volumeName = (instance: string, sessionId: string, node: string) =>
+  `${containerName(instance, sessionId, node)}-docker`;

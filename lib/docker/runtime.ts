@@ -1,0 +1,261 @@
+/**
+ * The Docker adapter: runs playground nodes as Docker-in-Docker containers
+ * through dockerode. The only module of the core path that speaks Docker.
+ */
+import Docker from "dockerode";
+import { PassThrough } from "node:stream";
+import type { ExecResult } from "../protocol";
+import { ImagesMissingError, NodeNotReadyError } from "../sessions/errors";
+import type { ExecOptions, FoundNode, NodeSpec, RuntimeStatus, SandboxLabels, SandboxRuntime } from "../sessions/runtime";
+import { LABEL, REGISTRY_ALIAS, REGISTRY_MIRROR_URL, containerName, networkName, volumeName } from "./names";
+
+export interface DockerRuntimeOptions {
+  instance: string;
+  sandboxImage: string;
+  registryContainer: string;
+  nodeMemoryBytes: number;
+  nodeNanoCpus: number;
+  nodePidsLimit: number;
+  nodeReadyTimeoutMs: number;
+}
+
+/** Output kept per stream of an exec; the rest is dropped and reported as truncated. */
+const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
+const READY_LINE = "PLAYGROUND_READY";
+
+const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
+const ignoreMissing = (e: unknown) => {
+  if (statusOf(e) !== 404) throw e;
+};
+
+export class DockerRuntime implements SandboxRuntime {
+  constructor(
+    private readonly docker: Docker,
+    private readonly opts: DockerRuntimeOptions,
+  ) {}
+
+  private labels(l: SandboxLabels, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      [LABEL.instance]: l.instance,
+      [LABEL.session]: l.sessionId,
+      [LABEL.expiresAt]: l.expiresAt.toISOString(),
+      ...extra,
+    };
+  }
+
+  private filters(sessionId?: string) {
+    const label = [`${LABEL.instance}=${this.opts.instance}`];
+    if (sessionId) label.push(`${LABEL.session}=${sessionId}`);
+    return { label };
+  }
+
+  async status(): Promise<RuntimeStatus> {
+    let version: string;
+    try {
+      version = (await this.docker.version()).Version;
+    } catch (e) {
+      return { engine: { reachable: false, message: (e as Error).message }, sandboxImage: false, registryRunning: false };
+    }
+    const [image, registry] = await Promise.all([
+      this.docker.getImage(this.opts.sandboxImage).inspect().catch(() => undefined),
+      this.docker.getContainer(this.opts.registryContainer).inspect().catch(() => undefined),
+    ]);
+    return { engine: { reachable: true, version }, sandboxImage: !!image, registryRunning: !!registry?.State.Running };
+  }
+
+  async createNetwork(sessionId: string, labels: SandboxLabels): Promise<void> {
+    const name = networkName(this.opts.instance, sessionId);
+    try {
+      await this.docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: this.labels(labels) });
+    } catch (e) {
+      if (statusOf(e) !== 409) throw e;
+    }
+    // The registry joins every session network, under the same name everywhere,
+    // so that each node's engine finds its mirror without reaching the host.
+    try {
+      await this.docker.getNetwork(name).connect({
+        Container: this.opts.registryContainer,
+        EndpointConfig: { Aliases: [REGISTRY_ALIAS] },
+      });
+    } catch (e) {
+      if (statusOf(e) === 404) throw new ImagesMissingError("The playground registry is missing");
+      if (statusOf(e) !== 403 && statusOf(e) !== 409) throw e; // already connected
+    }
+  }
+
+  async startNode(spec: NodeSpec, onProgress: (message: string) => void): Promise<void> {
+    const { instance } = this.opts;
+    const name = containerName(instance, spec.sessionId, spec.name);
+    const labels = this.labels(spec.labels, { [LABEL.node]: spec.name, [LABEL.role]: "node" });
+    const volume = volumeName(instance, spec.sessionId, spec.name);
+    await this.docker.createVolume({ Name: volume, Labels: labels });
+    // CgroupnsMode, MaskedPaths and ReadonlyPaths are in the Engine API (1.41) but not in dockerode's types.
+    const hostConfig: Docker.HostConfig & { CgroupnsMode: "private"; MaskedPaths: string[]; ReadonlyPaths: string[] } = {
+      // The smallest set that runs Docker inside: Docker's defaults plus
+      // SYS_ADMIN (mounts, cgroups) and NET_ADMIN (bridges, iptables).
+      // Never --privileged: no SYS_MODULE, no SYS_RAWIO, no host devices.
+      CapAdd: ["SYS_ADMIN", "NET_ADMIN"],
+      SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
+      // What `--security-opt systempaths=unconfined` means: /proc and /sys
+      // unmasked and writable, which the inner engine needs for its sysctls.
+      MaskedPaths: [],
+      ReadonlyPaths: [],
+      CgroupnsMode: "private",
+      Tmpfs: { "/run": "rw,nosuid,nodev,mode=755" },
+      Mounts: [{ Type: "volume", Source: volume, Target: "/var/lib/docker" }],
+      Memory: this.opts.nodeMemoryBytes,
+      MemorySwap: this.opts.nodeMemoryBytes,
+      NanoCpus: this.opts.nodeNanoCpus,
+      PidsLimit: this.opts.nodePidsLimit,
+      NetworkMode: networkName(instance, spec.sessionId),
+      LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } },
+    };
+    const container = await this.docker.createContainer({
+      name,
+      Image: this.opts.sandboxImage,
+      Hostname: spec.name,
+      Labels: labels,
+      Env: [`PLAYGROUND_REGISTRY_MIRROR=${REGISTRY_MIRROR_URL}`],
+      HostConfig: hostConfig,
+      NetworkingConfig: {
+        EndpointsConfig: { [networkName(instance, spec.sessionId)]: { Aliases: [spec.name] } },
+      },
+    });
+    onProgress("starting the Docker engine inside the node");
+    await container.start();
+    await this.waitForReadyLine(container, spec.name);
+  }
+
+  /** Follows the node's output until the entrypoint says the inner engine answers. */
+  private async waitForReadyLine(container: Docker.Container, node: string): Promise<void> {
+    const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
+    const out = new PassThrough();
+    this.docker.modem.demuxStream(stream, out, out);
+    let seen = "";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new NodeNotReadyError(node, `its Docker engine did not answer within ${this.opts.nodeReadyTimeoutMs} ms`)),
+          this.opts.nodeReadyTimeoutMs,
+        );
+        out.on("data", (chunk: Buffer) => {
+          seen = (seen + chunk.toString("utf8")).slice(-8192);
+          if (seen.includes(READY_LINE)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        stream.on("end", () => {
+          clearTimeout(timer);
+          reject(new NodeNotReadyError(node, `it stopped while starting: ${seen.trim().split("\n").slice(-5).join(" / ")}`));
+        });
+        stream.on("error", (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+      });
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  async exec(sessionId: string, node: string, cmd: string[], { timeoutMs }: ExecOptions): Promise<ExecResult> {
+    const container = this.docker.getContainer(containerName(this.opts.instance, sessionId, node));
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    // Docker has no way to kill an exec, so the command runs under timeout(1):
+    // the node itself ends it, and its children, when time is up.
+    const exec = await container.exec({
+      Cmd: ["timeout", "--kill-after=2", String(seconds), ...cmd],
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      WorkingDir: "/root",
+    });
+    const started = Date.now();
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const stdout = new Collector();
+    const stderr = new Collector();
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    await new Promise<void>((resolve, reject) => {
+      stream.on("end", resolve);
+      stream.on("close", resolve);
+      stream.on("error", reject);
+    });
+    const { ExitCode } = await exec.inspect();
+    const exitCode = ExitCode ?? -1;
+    const result: ExecResult = { exitCode, stdout: stdout.text(), stderr: stderr.text() };
+    if ((exitCode === 124 || exitCode === 137) && Date.now() - started >= seconds * 1000 - 50) result.timedOut = true;
+    if (stdout.truncated || stderr.truncated) result.truncated = true;
+    return result;
+  }
+
+  async removeSession(sessionId: string): Promise<void> {
+    const filters = this.filters(sessionId);
+    const containers = await this.docker.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreMissing)),
+    );
+    const { Volumes } = await this.docker.listVolumes({ filters });
+    await Promise.all((Volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove().catch(ignoreMissing)));
+    const networks = await this.docker.listNetworks({ filters });
+    for (const n of networks) {
+      const network = this.docker.getNetwork(n.Id);
+      await network.disconnect({ Container: this.opts.registryContainer, Force: true }).catch(() => {});
+      await network.remove().catch(ignoreMissing);
+    }
+  }
+
+  async listNodes(): Promise<FoundNode[]> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL.instance}=${this.opts.instance}`, `${LABEL.role}=node`] },
+    });
+    return containers.map((c) => ({
+      sessionId: c.Labels[LABEL.session] ?? "",
+      name: c.Labels[LABEL.node] ?? "",
+      expiresAt: new Date(c.Labels[LABEL.expiresAt] ?? 0),
+      running: c.State === "running",
+    }));
+  }
+
+  async listOrphanSessions(): Promise<string[]> {
+    const filters = this.filters();
+    const [containers, networks, volumes] = await Promise.all([
+      this.docker.listContainers({ all: true, filters }),
+      this.docker.listNetworks({ filters }),
+      this.docker.listVolumes({ filters }),
+    ]);
+    const live = new Set(containers.map((c) => c.Labels[LABEL.session]));
+    const owners = [
+      ...networks.map((n) => n.Labels?.[LABEL.session]),
+      ...(volumes.Volumes ?? []).map((v) => v.Labels?.[LABEL.session]),
+    ];
+    return [...new Set(owners.filter((id): id is string => !!id && !live.has(id)))];
+  }
+}
+
+/** Collects a stream's text up to MAX_EXEC_OUTPUT_BYTES. */
+class Collector extends PassThrough {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor() {
+    super();
+    this.on("data", (chunk: Buffer) => {
+      const room = MAX_EXEC_OUTPUT_BYTES - this.size;
+      if (chunk.length > room) this.truncated = true;
+      if (room > 0) {
+        const kept = chunk.subarray(0, room);
+        this.chunks.push(kept);
+        this.size += kept.length;
+      }
+    });
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}

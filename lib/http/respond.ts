@@ -1,0 +1,60 @@
+/** Maps core errors to JSON responses at the HTTP edge. */
+import { z } from "zod";
+import type { ErrorBody } from "../protocol";
+import { BadRequestError, isPlaygroundError } from "../sessions/errors";
+
+export function errorResponse(e: unknown): Response {
+  if (isPlaygroundError(e)) {
+    const headers: Record<string, string> = {};
+    if (e.retryAfterS !== undefined) headers["retry-after"] = String(e.retryAfterS);
+    return json<ErrorBody>({ error: { code: e.code, message: e.message } }, e.status, headers);
+  }
+  console.error(JSON.stringify({ event: "http_error", error: String(e), stack: (e as Error)?.stack }));
+  return json<ErrorBody>(
+    { error: { code: "internal", message: "Something went wrong on the server. It has been logged; try again." } },
+    500,
+  );
+}
+
+export function json<T>(body: T, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+  });
+}
+
+/** Largest JSON body the API reads. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** Reads and validates a JSON body; an empty body is `{}` when `optional`. */
+export async function readBody<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw new BadRequestError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (!text.trim()) {
+    if (optional) return schema.parse({});
+    throw new BadRequestError("A JSON body is required.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new BadRequestError("The body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadRequestError(`Invalid body: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** Wraps a route handler so that every error becomes a JSON error response. */
+export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>) {
+  return async (...args: A): Promise<Response> => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}

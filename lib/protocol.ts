@@ -1,0 +1,117 @@
+/**
+ * The wire protocol between the browser and the server, shared by both sides.
+ * HTTP bodies and WebSocket messages are described here once; the server
+ * validates everything it receives against these schemas.
+ */
+import { z } from "zod";
+
+// ---------------------------------------------------------------- HTTP API
+
+export type NodeStatus = "provisioning" | "ready" | "failed";
+
+export interface NodeView {
+  name: string;
+  status: NodeStatus;
+  /** What is happening or what went wrong, for people. */
+  message?: string;
+}
+
+export interface SessionView {
+  id: string;
+  /** Path of the session page, relative to the playground's origin. */
+  url: string;
+  /** ISO 8601 time at which the session ends. */
+  expiresAt: string;
+  nodes: NodeView[];
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export const createSessionBody = z
+  .object({})
+  .strict()
+  .describe("POST /api/sessions: no options yet; the body may be omitted");
+
+export const execBody = z
+  .object({
+    cmd: z.array(z.string().max(64 * 1024)).min(1).max(1024),
+    timeoutMs: z.number().int().positive().max(10 * 60_000).optional(),
+  })
+  .strict();
+export type ExecRequest = z.infer<typeof execBody>;
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** True when the command was killed because it ran past timeoutMs. */
+  timedOut?: boolean;
+  /** True when stdout or stderr was longer than the server keeps (1 MiB each). */
+  truncated?: boolean;
+}
+
+export interface HealthView {
+  ok: boolean;
+  engine: { reachable: boolean; version?: string; message?: string };
+  images: { sandbox: boolean; registry: boolean; message?: string };
+  sessions: { active: number; max: number };
+}
+
+// ---------------------------------------------------------- terminal socket
+
+/** Paths of terminal sockets: /ws/sessions/:id/nodes/:node/terminal */
+export const terminalPath = (sessionId: string, node: string) =>
+  `/ws/sessions/${encodeURIComponent(sessionId)}/nodes/${encodeURIComponent(node)}/terminal`;
+
+export const MAX_COLS = 500;
+export const MAX_ROWS = 200;
+
+/**
+ * Flow control, in bytes of terminal output. The client acknowledges output
+ * once xterm has rendered it, at least every ACK_EVERY_BYTES; the server stops
+ * reading the shell while any client has more than PAUSE_ABOVE_BYTES
+ * unacknowledged, and reads again below RESUME_BELOW_BYTES.
+ * Invariant: ACK_EVERY_BYTES < RESUME_BELOW_BYTES < PAUSE_ABOVE_BYTES, or a
+ * client that waits to acknowledge could block the shell for ever.
+ */
+export const FLOW = {
+  ACK_EVERY_BYTES: 8 * 1024,
+  RESUME_BELOW_BYTES: 16 * 1024,
+  PAUSE_ABOVE_BYTES: 64 * 1024,
+} as const;
+
+export const clientMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("input"), data: z.string().max(64 * 1024) }),
+  z.object({
+    type: z.literal("resize"),
+    cols: z.number().int().min(1).max(MAX_COLS),
+    rows: z.number().int().min(1).max(MAX_ROWS),
+  }),
+  z.object({ type: z.literal("ack"), bytes: z.number().int().nonnegative() }),
+]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+/**
+ * Server to client. Terminal output travels as binary frames (UTF-8 bytes);
+ * everything else as JSON text frames of this type.
+ */
+export type ServerMessage =
+  | { type: "status"; state: NodeStatus; message: string }
+  /** The current screen, sent once to each client before live output. */
+  | { type: "snapshot"; data: string }
+  /** The shell ended; input starts a new one. */
+  | { type: "exit"; exitCode: number }
+  | { type: "error"; code: string; message: string };
+
+/** WebSocket close codes used by the playground (4000-4999 are ours). */
+export const CLOSE = {
+  NORMAL: 1000,
+  BAD_ORIGIN: 4403,
+  NOT_FOUND: 4404,
+  SESSION_ENDED: 4410,
+  TOO_SLOW: 4429,
+  ENGINE_UNAVAILABLE: 4503,
+  INTERNAL: 4500,
+} as const;

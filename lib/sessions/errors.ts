@@ -1,0 +1,92 @@
+/**
+ * Errors of the playground's core. Each carries a stable code; the HTTP and
+ * WebSocket edges map them to statuses and close codes, and show the message
+ * to people, so messages say what went wrong and what to do.
+ */
+const BRAND = Symbol.for("docker-playground.error");
+
+export class PlaygroundError extends Error {
+  /** Set on every instance; see isPlaygroundError. */
+  readonly [BRAND] = true;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    /** Seconds after which trying again may work, when known. */
+    readonly retryAfterS?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Next bundles the route handlers with their own copy of this module, so
+ * `instanceof` fails across the server.ts / route boundary: check the brand.
+ */
+export function isPlaygroundError(e: unknown): e is PlaygroundError {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** The session id is unknown: it never existed, expired or was ended. */
+export class SessionNotFoundError extends PlaygroundError {
+  constructor() {
+    super("session_not_found", "This session does not exist or has ended. Start a new playground.", 404);
+  }
+}
+
+export class NodeNotFoundError extends PlaygroundError {
+  constructor(node: string) {
+    super("node_not_found", `This session has no node called "${node}".`, 404);
+  }
+}
+
+/** The node exists but is not (yet, or any more) able to run commands. */
+export class NodeNotReadyError extends PlaygroundError {
+  constructor(node: string, why: string) {
+    super("node_not_ready", `${node} is not ready: ${why}`, 409);
+  }
+}
+
+/** Every seat is taken: MAX_SESSIONS sessions are running. */
+export class CapacityError extends PlaygroundError {
+  constructor(max: number) {
+    super(
+      "playground_full",
+      `The playground is full (${max} sessions are running). Try again in a few minutes.`,
+      503,
+    );
+  }
+}
+
+/** This client created too many sessions recently. */
+export class RateLimitError extends PlaygroundError {
+  constructor(retryAfterS: number) {
+    super("rate_limited", `Too many new sessions from your address. Try again in ${retryAfterS} s.`, 429, retryAfterS);
+  }
+}
+
+/** The Docker engine does not answer, or answers with an error. */
+export class EngineUnavailableError extends PlaygroundError {
+  constructor(detail: string) {
+    super(
+      "engine_unavailable",
+      `The Docker engine is not reachable (${detail}). The operator should check that dockerd is running.`,
+      503,
+    );
+  }
+}
+
+/** The sandbox image or the registry is missing on the engine. */
+export class ImagesMissingError extends PlaygroundError {
+  constructor(what: string) {
+    super("images_missing", `${what}. The operator should run: npm run setup`, 503);
+  }
+}
+
+export class BadRequestError extends PlaygroundError {
+  constructor(message: string) {
+    super("bad_request", message, 400);
+  }
+}

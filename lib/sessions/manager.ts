@@ -1,0 +1,279 @@
+/**
+ * Core logic for sessions, independent of Docker and of HTTP: creating,
+ * finding, expiring and ending sessions, adopting those a previous server
+ * left running, and removing leftovers. The engine is reached only through
+ * SandboxRuntime.
+ */
+import { EventEmitter } from "node:events";
+import type { ExecResult, NodeStatus, NodeView, SessionView } from "../protocol";
+import {
+  CapacityError,
+  EngineUnavailableError,
+  ImagesMissingError,
+  NodeNotFoundError,
+  NodeNotReadyError,
+  PlaygroundError,
+  SessionNotFoundError,
+  isPlaygroundError,
+} from "./errors";
+import { isNodeName, isSessionId, newSessionId } from "./ids";
+import type { CreationLimiter } from "./rate-limit";
+import type { SandboxRuntime } from "./runtime";
+
+export interface ManagerOptions {
+  instance: string;
+  sessionTtlMs: number;
+  maxSessions: number;
+  reaperIntervalMs: number;
+  /** Upper bound for exec commands; also how long exec waits for a provisioning node. */
+  defaultExecTimeoutMs?: number;
+  now?: () => number;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+interface NodeState {
+  name: string;
+  status: NodeStatus;
+  message: string;
+  /** Settles when the node is ready (resolves) or has failed (rejects). */
+  ready: Promise<void>;
+}
+
+interface Session {
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+  nodes: Map<string, NodeState>;
+  /** Settles when provisioning has finished, however it ended. */
+  provisioned: Promise<void>;
+  ending?: Promise<void>;
+}
+
+export type EndReason = "deleted" | "expired";
+
+export interface SessionManagerEvents {
+  ended: [sessionId: string, reason: EndReason];
+}
+
+export class SessionManager extends EventEmitter<SessionManagerEvents> {
+  private readonly sessions = new Map<string, Session>();
+  private reaper?: NodeJS.Timeout;
+  private readonly now: () => number;
+  private readonly log: NonNullable<ManagerOptions["log"]>;
+
+  constructor(
+    private readonly runtime: SandboxRuntime,
+    private readonly limiter: CreationLimiter,
+    private readonly opts: ManagerOptions,
+  ) {
+    super();
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? (() => {});
+  }
+
+  get activeCount(): number {
+    return [...this.sessions.values()].filter((s) => !s.ending).length;
+  }
+
+  get maxSessions(): number {
+    return this.opts.maxSessions;
+  }
+
+  /** Adopts live sessions of this instance and removes dead or expired ones; starts the reaper. */
+  async start(): Promise<{ adopted: number; removed: number }> {
+    const found = await this.runtime.listNodes();
+    const bySession = new Map<string, typeof found>();
+    for (const node of found) {
+      const list = bySession.get(node.sessionId) ?? [];
+      list.push(node);
+      bySession.set(node.sessionId, list);
+    }
+    let adopted = 0;
+    let removed = 0;
+    for (const [id, nodes] of bySession) {
+      const expiresAt = Math.min(...nodes.map((n) => n.expiresAt.getTime()));
+      if (expiresAt <= this.now() || nodes.some((n) => !n.running)) {
+        await this.runtime.removeSession(id);
+        removed++;
+        continue;
+      }
+      const states = new Map<string, NodeState>();
+      for (const n of nodes) {
+        states.set(n.name, { name: n.name, status: "ready", message: "ready", ready: Promise.resolve() });
+      }
+      this.sessions.set(id, {
+        id,
+        createdAt: this.now(),
+        expiresAt,
+        nodes: states,
+        provisioned: Promise.resolve(),
+      });
+      adopted++;
+    }
+    // Shells opened by the previous server outlive its `docker exec` clients: end them.
+    const adoptedNodes = [...this.sessions.values()].flatMap((s) => [...s.nodes.keys()].map((n) => [s.id, n] as const));
+    await Promise.allSettled(
+      adoptedNodes.map(([id, node]) => this.runtime.exec(id, node, ["playground-shell", "--reap"], { timeoutMs: 5000 })),
+    );
+    for (const id of await this.runtime.listOrphanSessions()) {
+      if (!this.sessions.has(id)) {
+        await this.runtime.removeSession(id);
+        removed++;
+      }
+    }
+    this.reaper = setInterval(() => void this.reap(), this.opts.reaperIntervalMs);
+    this.reaper.unref();
+    this.log("sessions_adopted", { adopted, removed });
+    return { adopted, removed };
+  }
+
+  /** Stops the reaper. Sessions keep running: a restarted server adopts them. */
+  stop(): void {
+    clearInterval(this.reaper);
+  }
+
+  async create(clientKey: string): Promise<SessionView> {
+    if (this.activeCount >= this.opts.maxSessions) throw new CapacityError(this.opts.maxSessions);
+    await this.ensureRunnable();
+    await this.limiter.consume(clientKey);
+    // Checked again: another request may have taken the last seat meanwhile.
+    if (this.activeCount >= this.opts.maxSessions) throw new CapacityError(this.opts.maxSessions);
+
+    const id = newSessionId();
+    const createdAt = this.now();
+    const expiresAt = createdAt + this.opts.sessionTtlMs;
+    const node: NodeState = {
+      name: "node1",
+      status: "provisioning",
+      message: "creating the session's network",
+      ready: Promise.resolve(),
+    };
+    const session: Session = { id, createdAt, expiresAt, nodes: new Map([[node.name, node]]), provisioned: Promise.resolve() };
+    node.ready = this.provision(session, node);
+    session.provisioned = node.ready.catch(() => {});
+    this.sessions.set(id, session);
+    this.log("session_created", { sessionId: id });
+    return this.view(session);
+  }
+
+  /** Throws the error a person should see when the engine cannot start sessions. */
+  async ensureRunnable(): Promise<void> {
+    const status = await this.runtime.status();
+    if (!status.engine.reachable) throw new EngineUnavailableError(status.engine.message ?? "no answer");
+    if (!status.sandboxImage) throw new ImagesMissingError("The sandbox image is missing");
+    if (!status.registryRunning) throw new ImagesMissingError("The playground registry is not running");
+  }
+
+  private async provision(session: Session, node: NodeState): Promise<void> {
+    const labels = { instance: this.opts.instance, sessionId: session.id, expiresAt: new Date(session.expiresAt) };
+    const started = this.now();
+    try {
+      await this.runtime.createNetwork(session.id, labels);
+      node.message = "starting the node";
+      await this.runtime.startNode({ sessionId: session.id, name: node.name, labels }, (message) => {
+        node.message = message;
+      });
+      if (session.ending) throw new PlaygroundError("session_ended", "the session ended while it was starting", 410);
+      node.status = "ready";
+      node.message = "ready";
+      this.log("node_ready", { sessionId: session.id, node: node.name, ms: this.now() - started });
+    } catch (e) {
+      node.status = "failed";
+      node.message = isPlaygroundError(e) ? e.message : `the node could not start: ${(e as Error).message}`;
+      this.log("node_failed", { sessionId: session.id, node: node.name, error: String(e) });
+      // A half-made node is never left behind; the session stays visible with its reason.
+      if (!session.ending) await this.runtime.removeSession(session.id).catch(() => {});
+      throw e;
+    }
+  }
+
+  get(id: string): SessionView {
+    return this.view(this.find(id));
+  }
+
+  /** The node, once it is ready to run commands; waits while it is starting. */
+  async readyNode(id: string, name: string, waitMs: number): Promise<void> {
+    const node = this.findNode(id, name);
+    if (node.status === "ready") return;
+    if (node.status === "failed") throw new NodeNotReadyError(name, node.message);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NodeNotReadyError(name, "it is still starting; try again in a moment")), waitMs);
+    });
+    try {
+      await Promise.race([node.ready, timeout]);
+    } catch (e) {
+      if (e instanceof NodeNotReadyError) throw e;
+      throw new NodeNotReadyError(name, node.message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A node's current state, for the terminal: status changes are polled by callers. */
+  nodeState(id: string, name: string): NodeView {
+    const node = this.findNode(id, name);
+    return { name: node.name, status: node.status, message: node.message };
+  }
+
+  async exec(id: string, name: string, cmd: string[], timeoutMs?: number): Promise<ExecResult> {
+    const limit = timeoutMs ?? this.opts.defaultExecTimeoutMs ?? 30_000;
+    const started = this.now();
+    await this.readyNode(id, name, limit);
+    const left = Math.max(1000, limit - (this.now() - started));
+    return this.runtime.exec(id, name, cmd, { timeoutMs: left });
+  }
+
+  /** Ends a session: its terminals are told first, then everything is removed. Idempotent. */
+  async delete(id: string): Promise<void> {
+    await this.end(this.find(id), "deleted");
+  }
+
+  private end(session: Session, reason: EndReason): Promise<void> {
+    session.ending ??= (async () => {
+      this.emit("ended", session.id, reason);
+      await session.provisioned;
+      try {
+        await this.runtime.removeSession(session.id);
+      } catch (e) {
+        // Leave the session findable so that a later delete or the reaper tries again.
+        session.ending = undefined;
+        this.log("session_end_failed", { sessionId: session.id, error: String(e) });
+        throw e;
+      }
+      this.sessions.delete(session.id);
+      this.log("session_ended", { sessionId: session.id, reason });
+    })();
+    return session.ending;
+  }
+
+  /** Ends every expired session; returns how many. */
+  async reap(): Promise<number> {
+    const expired = [...this.sessions.values()].filter((s) => !s.ending && s.expiresAt <= this.now());
+    const results = await Promise.allSettled(expired.map((s) => this.end(s, "expired")));
+    for (const r of results) if (r.status === "rejected") this.log("reap_failed", { error: String(r.reason) });
+    return expired.length;
+  }
+
+  private find(id: string): Session {
+    const session = isSessionId(id) ? this.sessions.get(id) : undefined;
+    if (!session || session.ending || session.expiresAt <= this.now()) throw new SessionNotFoundError();
+    return session;
+  }
+
+  private findNode(id: string, name: string): NodeState {
+    const session = this.find(id);
+    const node = isNodeName(name) ? session.nodes.get(name) : undefined;
+    if (!node) throw new NodeNotFoundError(name);
+    return node;
+  }
+
+  private view(s: Session): SessionView {
+    return {
+      id: s.id,
+      url: `/s/${s.id}`,
+      expiresAt: new Date(s.expiresAt).toISOString(),
+      nodes: [...s.nodes.values()].map((n) => ({ name: n.name, status: n.status, message: n.message })),
+    };
+  }
+}

@@ -1,0 +1,20 @@
+/** A running shell behind a terminal, whatever starts it (node-pty, an API exec...). */
+export interface TerminalProcess {
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** Stop reading output: the shell blocks once the buffers between are full. */
+  pause(): void;
+  resume(): void;
+  kill(): void;
+  onData(listener: (data: string) => void): void;
+  onExit(listener: (exitCode: number) => void): void;
+}
+
+export interface TerminalTarget {
+  sessionId: string;
+  node: string;
+  /** Terminal name inside the node; the shell records its PID under it. */
+  name: string;
+}
+
+export type SpawnTerminal = (target: TerminalTarget, size: { cols: number; rows: number }) => TerminalProcess;

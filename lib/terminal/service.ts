@@ -1,0 +1,45 @@
+/** The terminal hubs of all sessions: one per node, ended with their session. */
+import { CLOSE } from "../protocol";
+import type { SessionManager } from "../sessions/manager";
+import { TerminalHub } from "./hub";
+import type { SpawnTerminal } from "./process";
+
+/** Each node has one shared terminal for now; the name is recorded inside the node. */
+const TERMINAL_NAME = "main";
+
+export class TerminalService {
+  private readonly hubs = new Map<string, TerminalHub>();
+
+  constructor(
+    manager: SessionManager,
+    private readonly spawn: SpawnTerminal,
+  ) {
+    manager.on("ended", (sessionId) => this.closeSession(sessionId, CLOSE.SESSION_ENDED, "session ended"));
+  }
+
+  /** The hub of a node; the caller has checked that the node exists and is ready. */
+  hub(sessionId: string, node: string): TerminalHub {
+    const key = `${sessionId}/${node}`;
+    let hub = this.hubs.get(key);
+    if (!hub) {
+      hub = new TerminalHub({ spawn: (size) => this.spawn({ sessionId, node, name: TERMINAL_NAME }, size) });
+      this.hubs.set(key, hub);
+    }
+    return hub;
+  }
+
+  closeSession(sessionId: string, code: number, reason: string): void {
+    for (const [key, hub] of this.hubs) {
+      if (key.startsWith(`${sessionId}/`)) {
+        hub.close(code, reason);
+        this.hubs.delete(key);
+      }
+    }
+  }
+
+  /** On shutdown: clients are told to come back (1012), the sessions live on. */
+  closeAll(): void {
+    for (const hub of this.hubs.values()) hub.close(1012, "server restarting");
+    this.hubs.clear();
+  }
+}

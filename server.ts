@@ -1,0 +1,79 @@
+/**
+ * The playground's server: Next.js for pages and the HTTP API, plus the
+ * terminal WebSockets, in one process. Reads the configuration once, adopts
+ * the sessions a previous run left, and serves until SIGINT/SIGTERM (which
+ * leaves sessions running for the next start to adopt).
+ */
+import Docker from "dockerode";
+import { createServer } from "node:http";
+import next from "next";
+import { loadConfig } from "./lib/config";
+import { DockerRuntime } from "./lib/docker/runtime";
+import { CLIENT_ADDRESS_HEADER, setContext } from "./lib/server/context";
+import { log } from "./lib/server/log";
+import { terminalSockets } from "./lib/server/terminal-socket";
+import { SessionManager } from "./lib/sessions/manager";
+import { memoryLimiter } from "./lib/sessions/rate-limit";
+import { ptyDockerExec } from "./lib/terminal/pty";
+import { TerminalService } from "./lib/terminal/service";
+
+async function main() {
+  const config = loadConfig();
+  // Next's telemetry would call out to the internet; a classroom server must not.
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const dev = process.env.NODE_ENV !== "production";
+
+  // dockerode reads DOCKER_HOST itself, or uses the default socket.
+  const runtime = new DockerRuntime(new Docker(), config.node);
+  const manager = new SessionManager(runtime, memoryLimiter(config.rateLimitSessions, config.rateLimitWindowMs), {
+    instance: config.instance,
+    sessionTtlMs: config.sessionTtlMs,
+    maxSessions: config.maxSessions,
+    reaperIntervalMs: config.reaperIntervalMs,
+    log,
+  });
+  const terminals = new TerminalService(manager, ptyDockerExec(config.instance, process.env));
+  setContext({ config, manager, runtime });
+
+  const status = await runtime.status();
+  if (!status.engine.reachable) {
+    log("engine_unreachable", { message: status.engine.message });
+  } else {
+    if (!status.sandboxImage || !status.registryRunning) log("images_missing", { ...status, hint: "npm run setup" });
+    await manager.start();
+  }
+
+  const app = next({ dev, dir: __dirname, hostname: "localhost", port: config.port });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  const sockets = terminalSockets({ manager, terminals, allowedOrigins: config.allowedOrigins, log });
+
+  const server = createServer((req, res) => {
+    const forwarded = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+    req.headers[CLIENT_ADDRESS_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
+    void handleNext(req, res);
+  });
+  // Only our own paths are handled here; Next's listener (dev HMR) handles the rest.
+  server.on("upgrade", (req, socket, head) => {
+    sockets.handleUpgrade(req, socket, head);
+  });
+  server.listen(config.port, config.host, () => {
+    log("listening", { url: `http://localhost:${config.port}`, dev, instance: config.instance });
+  });
+
+  const shutdown = (signal: string) => {
+    log("shutting_down", { signal });
+    manager.stop();
+    terminals.closeAll();
+    sockets.close();
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

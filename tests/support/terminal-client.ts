@@ -1,0 +1,116 @@
+/**
+ * A terminal client for tests and benchmarks: speaks the real protocol to a
+ * running server, keeps the screen in a headless xterm, and acknowledges
+ * output like the browser does.
+ */
+import { Terminal } from "@xterm/headless";
+import WebSocket from "ws";
+import { FLOW, terminalPath, type ServerMessage } from "../../lib/protocol";
+
+export interface TerminalClientOptions {
+  /** Base URL of the server, e.g. http://localhost:3000 */
+  baseUrl: string;
+  sessionId: string;
+  node?: string;
+  origin?: string;
+  cols?: number;
+  rows?: number;
+}
+
+export class TestTerminal {
+  readonly screen: Terminal;
+  readonly messages: ServerMessage[] = [];
+  /** Every byte of output received, decoded. */
+  output = "";
+  closed?: { code: number; reason: string };
+  private ws!: WebSocket;
+  private unacked = 0;
+
+  private constructor(private readonly opts: TerminalClientOptions) {
+    this.screen = new Terminal({ cols: opts.cols ?? 100, rows: opts.rows ?? 30, allowProposedApi: true, scrollback: 5000 });
+  }
+
+  static async open(opts: TerminalClientOptions): Promise<TestTerminal> {
+    const t = new TestTerminal(opts);
+    await t.connect();
+    return t;
+  }
+
+  private connect(): Promise<void> {
+    const url = new URL(terminalPath(this.opts.sessionId, this.opts.node ?? "node1"), this.opts.baseUrl);
+    url.protocol = url.protocol.replace("http", "ws");
+    this.ws = new WebSocket(url, { headers: { origin: this.opts.origin ?? new URL(this.opts.baseUrl).origin } });
+    this.ws.on("message", (data, isBinary) => {
+      if (isBinary) {
+        const bytes = data as Buffer;
+        this.output += bytes.toString("utf8");
+        this.screen.write(bytes, () => this.ack(bytes.length));
+      } else {
+        const message = JSON.parse(data.toString()) as ServerMessage;
+        this.messages.push(message);
+        if (message.type === "snapshot") this.screen.write(message.data);
+      }
+    });
+    this.ws.on("close", (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    return new Promise((resolve, reject) => {
+      this.ws.once("open", () => {
+        this.send({ type: "resize", cols: this.screen.cols, rows: this.screen.rows });
+        resolve();
+      });
+      this.ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+      this.ws.once("error", reject);
+    });
+  }
+
+  private ack(bytes: number): void {
+    this.unacked += bytes;
+    if (this.unacked >= FLOW.ACK_EVERY_BYTES) {
+      this.send({ type: "ack", bytes: this.unacked });
+      this.unacked = 0;
+    }
+  }
+
+  send(message: unknown): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  type(data: string): void {
+    this.send({ type: "input", data });
+  }
+
+  /** The screen's text, scrollback included, lines trimmed. */
+  text(): string {
+    const buffer = this.screen.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
+    return lines.join("\n");
+  }
+
+  /** Waits until the output received since `from` (an index into output) matches. */
+  async waitFor(pattern: RegExp | string, timeoutMs = 15_000, from = 0): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const matches = () => {
+      const seen = this.output.slice(from);
+      return typeof pattern === "string" ? seen.includes(pattern) : pattern.test(seen);
+    };
+    while (!matches()) {
+      if (this.closed) throw new Error(`socket closed (${this.closed.code} ${this.closed.reason}) while waiting for ${pattern}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output ends with: ${this.output.slice(-500)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Waits for the shell prompt (the node's name before the cwd). */
+  waitForPrompt(timeoutMs?: number, from = 0): Promise<void> {
+    return this.waitFor(/node\d+\S*:\S*[#$] $/m, timeoutMs, from);
+  }
+
+  close(): void {
+    this.ws.close(1000);
+  }
+
+  closedPromise(): Promise<{ code: number; reason: string }> {
+    if (this.closed) return Promise.resolve(this.closed);
+    return new Promise((resolve) => this.ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+}
