@@ -58,7 +58,9 @@ async function main() {
     sockets.handleUpgrade(req, socket, head);
   });
   server.listen(config.port, config.host, () => {
-    log("listening", { url: `http://localhost:${config.port}`, dev, instance: config.instance });
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    log("listening", { url: `http://localhost:${port}`, dev, instance: config.instance });
   });
 
   const shutdown = (signal: string) => {

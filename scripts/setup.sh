@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Makes this machine ready to serve the playground, installing what is
+# missing: the Node packages, a Docker engine (Debian's docker.io, when run as
+# root on Debian or Ubuntu), the sandbox images and the registry.
+#   scripts/setup.sh           everything the server needs
+#   scripts/setup.sh --build   and the production build of the web app
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+export NEXT_TELEMETRY_DISABLED=1
+
+is_root() { [ "$(id -u)" = 0 ]; }
+can_apt() { is_root && command -v apt-get >/dev/null; }
+apt_install() {
+  say "installing $* with apt-get"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/tmp/playground-apt.log 2>&1 || {
+    apt-get update -q >>/tmp/playground-apt.log 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >>/tmp/playground-apt.log 2>&1
+  } || die "apt-get install $* failed; see /tmp/playground-apt.log"
+}
+
+ensure_node_packages() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing Node packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+engine_answers() { command -v docker >/dev/null && timeout 10 docker version >/dev/null 2>&1; }
+
+no_engine_help() {
+  die "no Docker engine answers${DOCKER_HOST:+ at DOCKER_HOST=$DOCKER_HOST}.
+  Install Docker Engine 20.10 or newer and start it, then run this again:
+    Debian/Ubuntu:  sudo apt-get install docker.io && sudo systemctl start docker
+    other systems:  see Docker's install guide for your distribution
+  The user running the playground must be allowed to use it (e.g. be in the 'docker' group),
+  or set DOCKER_HOST to an engine it can reach."
+}
+
+ensure_engine() {
+  engine_answers && return
+  [ -z "${DOCKER_HOST:-}" ] && can_apt || no_engine_help
+  command -v dockerd >/dev/null && command -v docker >/dev/null || apt_install docker.io
+  if [ -d /run/systemd/system ] && systemctl start docker 2>/dev/null; then
+    say "started the docker service"
+  else
+    say "starting dockerd (log: /var/log/playground-dockerd.log)"
+    setsid nohup dockerd >/var/log/playground-dockerd.log 2>&1 < /dev/null &
+  fi
+  for _ in $(seq 1 60); do engine_answers && return; sleep 0.5; done
+  die "dockerd did not answer within 30 s; see /var/log/playground-dockerd.log"
+}
+
+# Rebuilds the web app only when its sources changed since the last build.
+ensure_web_build() {
+  local hash
+  hash=$(find app lib server.ts next.config.ts postcss.config.mjs tsconfig.json package-lock.json -type f -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  if [ "$(cat .next/.playground-build 2>/dev/null)" = "$hash" ]; then return; fi
+  say "building the web app (next build)"
+  npx next build >/tmp/playground-next-build.log 2>&1 || { tail -n 40 /tmp/playground-next-build.log >&2; die "next build failed"; }
+  echo "$hash" > .next/.playground-build
+}
+
+ensure_node_packages
+ensure_engine
+bash sandbox/build.sh
+if [ "${1:-}" = --build ]; then ensure_web_build; fi
+say "ready"

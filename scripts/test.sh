@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs (see
+# setup.sh, plus Debian's Chromium for the browser tests), then runs lint,
+# typecheck, unit, integration and end-to-end tests, and prints one summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/setup.sh --build
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "[test] installing Debian's chromium for the browser tests" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/playground-apt.log 2>&1 \
+      || { apt-get update -q >>/tmp/playground-apt.log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >>/tmp/playground-apt.log 2>&1; } \
+      || { echo "[test] error: installing chromium failed; see /tmp/playground-apt.log" >&2; exit 1; }
+  else
+    echo "[test] error: the browser tests need Chromium at /usr/bin/chromium (Debian: apt-get install chromium)" >&2
+    exit 1
+  fi
+fi
+
+results=$(mktemp -d)
+step() { echo; echo "=== $*"; }
+
+step "lint";       npx eslint . --max-warnings=0
+step "typecheck";  npx tsc --noEmit
+step "unit tests"
+npx tsx --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$results/unit.tap" tests/unit/*.test.ts
+step "integration tests (real Docker engine)"
+npx tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$results/integration.tap" tests/integration/*.test.ts
+step "end-to-end tests (Chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test --reporter=list,json
+
+node scripts/summary.mjs "$results"

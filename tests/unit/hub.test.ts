@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { CLOSE, FLOW, type ServerMessage } from "../../lib/protocol";
+import { TerminalHub, type TerminalClient } from "../../lib/terminal/hub";
+import type { TerminalProcess } from "../../lib/terminal/process";
+
+class FakeProcess implements TerminalProcess {
+  written = "";
+  paused = false;
+  killed = false;
+  size = { cols: 0, rows: 0 };
+  private dataListeners: ((d: string) => void)[] = [];
+  private exitListeners: ((c: number) => void)[] = [];
+  write(d: string) {
+    this.written += d;
+  }
+  resize(cols: number, rows: number) {
+    this.size = { cols, rows };
+  }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
+  kill() {
+    this.killed = true;
+  }
+  onData(l: (d: string) => void) {
+    this.dataListeners.push(l);
+  }
+  onExit(l: (c: number) => void) {
+    this.exitListeners.push(l);
+  }
+  emit(d: string) {
+    for (const l of this.dataListeners) l(d);
+  }
+  exit(code: number) {
+    for (const l of this.exitListeners) l(code);
+  }
+}
+
+class FakeClient implements TerminalClient {
+  output = "";
+  bytes = 0;
+  messages: ServerMessage[] = [];
+  closed?: number;
+  sendOutput(d: Buffer) {
+    this.output += d.toString();
+    this.bytes += d.length;
+  }
+  sendMessage(m: ServerMessage) {
+    this.messages.push(m);
+  }
+  close(code: number) {
+    this.closed = code;
+  }
+  snapshot() {
+    const s = this.messages.find((m) => m.type === "snapshot");
+    return s?.type === "snapshot" ? s.data : undefined;
+  }
+}
+
+function makeHub(stallTimeoutMs = 10_000) {
+  const processes: FakeProcess[] = [];
+  const hub = new TerminalHub({
+    spawn: () => {
+      const p = new FakeProcess();
+      processes.push(p);
+      return p;
+    },
+    stallTimeoutMs,
+  });
+  return { hub, processes };
+}
+
+/** The mirror parses asynchronously: let it catch up. */
+const flush = () => new Promise((r) => setTimeout(r, 20));
+
+describe("TerminalHub", () => {
+  test("one shell is shared: every client sees output, anyone's input reaches it", async () => {
+    const { hub, processes } = makeHub();
+    const a = new FakeClient();
+    const b = new FakeClient();
+    hub.attach(a);
+    hub.attach(b);
+    await flush();
+    assert.equal(processes.length, 1);
+    processes[0]!.emit("hello");
+    assert.equal(a.output, "hello");
+    assert.equal(b.output, "hello");
+    hub.input("ls\r");
+    assert.equal(processes[0]!.written, "ls\r");
+  });
+
+  test("a late joiner gets the current screen as a snapshot, then only new output", async () => {
+    const { hub, processes } = makeHub();
+    hub.attach(new FakeClient());
+    processes[0]!.emit("line one\r\nprompt$ ");
+    const late = new FakeClient();
+    hub.attach(late);
+    processes[0]!.emit("after");
+    await flush();
+    assert.match(late.snapshot() ?? "", /line one/);
+    assert.doesNotMatch(late.snapshot() ?? "", /after/);
+    assert.equal(late.output, "after");
+  });
+
+  test("flow control pauses the shell above the high mark and resumes below the low mark", async () => {
+    const { hub, processes } = makeHub();
+    const client = new FakeClient();
+    hub.attach(client);
+    await flush();
+    const p = processes[0]!;
+    const chunk = "x".repeat(16 * 1024);
+    for (let i = 0; i * chunk.length <= FLOW.PAUSE_ABOVE_BYTES; i++) p.emit(chunk);
+    assert.equal(p.paused, true);
+    hub.ack(client, client.bytes - FLOW.RESUME_BELOW_BYTES);
+    assert.equal(p.paused, true, "still at the low mark");
+    hub.ack(client, 1);
+    assert.equal(p.paused, false);
+    hub.close(CLOSE.NORMAL, "done");
+  });
+
+  test("a client that stops acknowledging is dropped so the others go on", async () => {
+    const { hub, processes } = makeHub(30);
+    const stalled = new FakeClient();
+    hub.attach(stalled);
+    await flush();
+    processes[0]!.emit("y".repeat(FLOW.PAUSE_ABOVE_BYTES + 1));
+    assert.equal(processes[0]!.paused, true);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(stalled.closed, CLOSE.TOO_SLOW);
+    assert.equal(processes[0]!.paused, false);
+  });
+
+  test("resize reaches the shell; when the shell exits, input starts a new one", async () => {
+    const { hub, processes } = makeHub();
+    const client = new FakeClient();
+    hub.attach(client);
+    hub.resize(120, 40);
+    assert.deepEqual(processes[0]!.size, { cols: 120, rows: 40 });
+    processes[0]!.exit(0);
+    assert.deepEqual(client.messages.at(-1), { type: "exit", exitCode: 0 });
+    hub.input("\r");
+    assert.equal(processes.length, 2);
+    assert.equal(processes[1]!.written, "\r");
+  });
+
+  test("close kills the shell and disconnects everyone; later joiners are refused", () => {
+    const { hub, processes } = makeHub();
+    const client = new FakeClient();
+    hub.attach(client);
+    hub.close(CLOSE.SESSION_ENDED, "session ended");
+    assert.equal(processes[0]!.killed, true);
+    assert.equal(client.closed, CLOSE.SESSION_ENDED);
+    const late = new FakeClient();
+    hub.attach(late);
+    assert.equal(late.closed, CLOSE.SESSION_ENDED);
+  });
+});

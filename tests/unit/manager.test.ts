@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { beforeEach, describe, test } from "node:test";
+import { SessionManager } from "../../lib/sessions/manager";
+import type { CreationLimiter } from "../../lib/sessions/rate-limit";
+import { memoryLimiter } from "../../lib/sessions/rate-limit";
+import { FakeRuntime } from "../support/fake-runtime";
+
+const unlimited: CreationLimiter = { consume: async () => {} };
+
+function setup(opts: { maxSessions?: number; limiter?: CreationLimiter } = {}) {
+  const runtime = new FakeRuntime();
+  let now = 1_000_000;
+  const manager = new SessionManager(runtime, opts.limiter ?? unlimited, {
+    instance: "test",
+    sessionTtlMs: 60_000,
+    maxSessions: opts.maxSessions ?? 3,
+    reaperIntervalMs: 60_000,
+    now: () => now,
+  });
+  return { runtime, manager, advance: (ms: number) => (now += ms) };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe("SessionManager", () => {
+  let t: ReturnType<typeof setup>;
+  beforeEach(() => {
+    t = setup();
+  });
+
+  test("creates a session with one provisioning node, ready once the runtime says so", async () => {
+    const view = await t.manager.create("client");
+    assert.match(view.id, /^[a-z0-9]{24}$/);
+    assert.equal(view.url, `/s/${view.id}`);
+    assert.equal(view.expiresAt, new Date(1_000_000 + 60_000).toISOString());
+    assert.deepEqual(view.nodes.map((n) => n.name), ["node1"]);
+    await t.manager.readyNode(view.id, "node1", 1000);
+    assert.equal(t.manager.get(view.id).nodes[0]?.status, "ready");
+    assert.ok(t.runtime.networks.has(view.id));
+  });
+
+  test("unknown, malformed and expired ids are not found", async () => {
+    assert.throws(() => t.manager.get("nope"), { code: "session_not_found" });
+    assert.throws(() => t.manager.get("a".repeat(24)), { code: "session_not_found" });
+    const view = await t.manager.create("client");
+    t.advance(60_001);
+    assert.throws(() => t.manager.get(view.id), { code: "session_not_found" });
+  });
+
+  test("delete removes everything and the id is gone; ended is emitted first", async () => {
+    const view = await t.manager.create("client");
+    const events: string[] = [];
+    t.manager.on("ended", (id, reason) => events.push(`${id}:${reason}`));
+    await t.manager.delete(view.id);
+    assert.deepEqual(events, [`${view.id}:deleted`]);
+    assert.deepEqual(t.runtime.removed, [view.id]);
+    assert.throws(() => t.manager.get(view.id), { code: "session_not_found" });
+    await assert.rejects(t.manager.delete(view.id), { code: "session_not_found" });
+  });
+
+  test("delete during provisioning waits for the node, then removes it", async () => {
+    let open!: () => void;
+    t.runtime.startGate = new Promise((r) => (open = r));
+    const view = await t.manager.create("client");
+    const deleting = t.manager.delete(view.id);
+    await settle();
+    assert.deepEqual(t.runtime.removed, []);
+    open();
+    await deleting;
+    assert.deepEqual(t.runtime.removed, [view.id]);
+    assert.equal(t.runtime.nodes.size, 0);
+  });
+
+  test("a node that fails to start is reported and its resources removed", async () => {
+    t.runtime.failStart = new Error("boom");
+    const view = await t.manager.create("client");
+    await assert.rejects(t.manager.readyNode(view.id, "node1", 1000), { code: "node_not_ready" });
+    const node = t.manager.get(view.id).nodes[0];
+    assert.equal(node?.status, "failed");
+    assert.match(node?.message ?? "", /boom/);
+    assert.deepEqual(t.runtime.removed, [view.id]);
+  });
+
+  test("capacity: the session past the maximum is refused with playground_full", async () => {
+    for (let i = 0; i < 3; i++) await t.manager.create(`c${i}`);
+    await assert.rejects(t.manager.create("c4"), { code: "playground_full", status: 503 });
+  });
+
+  test("rate limit: too many creations from one client get rate_limited with a retry time", async () => {
+    t = setup({ limiter: memoryLimiter(2, 60_000), maxSessions: 10 });
+    await t.manager.create("same");
+    await t.manager.create("same");
+    await assert.rejects(t.manager.create("same"), (e: { code: string; retryAfterS: number }) => {
+      assert.equal(e.code, "rate_limited");
+      assert.ok(e.retryAfterS >= 1 && e.retryAfterS <= 60);
+      return true;
+    });
+    await t.manager.create("other");
+  });
+
+  test("engine down or images missing: creation fails with a clear error", async () => {
+    t.runtime.status_ = { engine: { reachable: false, message: "connect ENOENT" }, sandboxImage: false, registryRunning: false };
+    await assert.rejects(t.manager.create("c"), { code: "engine_unavailable", status: 503 });
+    t.runtime.status_ = { engine: { reachable: true }, sandboxImage: false, registryRunning: true };
+    await assert.rejects(t.manager.create("c"), { code: "images_missing" });
+  });
+
+  test("the reaper ends expired sessions only", async () => {
+    const old = await t.manager.create("a");
+    t.advance(30_000);
+    const young = await t.manager.create("b");
+    t.advance(30_001);
+    assert.equal(await t.manager.reap(), 1);
+    assert.deepEqual(t.runtime.removed, [old.id]);
+    assert.equal(t.manager.get(young.id).id, young.id);
+  });
+
+  test("start adopts live sessions, removes expired, stopped and orphaned ones, and ends old shells", async () => {
+    const future = new Date(1_000_000 + 10_000);
+    t.runtime.nodes.set("live/node1", { sessionId: "a".repeat(24), name: "node1", expiresAt: future, running: true });
+    t.runtime.nodes.set("expired/node1", { sessionId: "b".repeat(24), name: "node1", expiresAt: new Date(999_000), running: true });
+    t.runtime.nodes.set("stopped/node1", { sessionId: "c".repeat(24), name: "node1", expiresAt: future, running: false });
+    t.runtime.orphans.add("d".repeat(24));
+    const result = await t.manager.start();
+    t.manager.stop();
+    assert.deepEqual(result, { adopted: 1, removed: 3 });
+    assert.equal(t.manager.get("a".repeat(24)).nodes[0]?.status, "ready");
+    assert.equal(t.manager.get("a".repeat(24)).expiresAt, future.toISOString());
+    assert.deepEqual(t.runtime.removed.sort(), ["b".repeat(24), "c".repeat(24), "d".repeat(24)]);
+    assert.deepEqual(t.runtime.execs.map((e) => e.cmd), [["playground-shell", "--reap"]]);
+  });
+
+  test("exec waits for a provisioning node and passes argv unchanged", async () => {
+    let open!: () => void;
+    t.runtime.startGate = new Promise((r) => (open = r));
+    const view = await t.manager.create("client");
+    const running = t.manager.exec(view.id, "node1", ["echo", "a b; rm -rf /"]);
+    setTimeout(open, 10);
+    const result = await running;
+    assert.equal(result.exitCode, 0);
+    assert.deepEqual(t.runtime.execs[0]?.cmd, ["echo", "a b; rm -rf /"]);
+    await assert.rejects(t.manager.exec(view.id, "node9", ["true"]), { code: "node_not_found" });
+  });
+});
