@@ -5,6 +5,9 @@ const config: NextConfig = {
   serverExternalPackages: ["dockerode", "node-pty"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // The test suite type-checks the whole tree (npm run typecheck, tests
+  // included); `next build` need not do it again on every start.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default config;

@@ -20,7 +20,7 @@ export interface TerminalClientOptions {
 export class TestTerminal {
   readonly screen: Terminal;
   readonly messages: ServerMessage[] = [];
-  /** Every byte of output received, decoded. */
+  /** Everything written to the screen (snapshots and output), decoded. */
   output = "";
   closed?: { code: number; reason: string };
   private ws!: WebSocket;
@@ -48,7 +48,10 @@ export class TestTerminal {
       } else {
         const message = JSON.parse(data.toString()) as ServerMessage;
         this.messages.push(message);
-        if (message.type === "snapshot") this.screen.write(message.data);
+        if (message.type === "snapshot") {
+          this.output += message.data;
+          this.screen.write(message.data);
+        }
       }
     });
     this.ws.on("close", (code, reason) => (this.closed = { code, reason: reason.toString() }));
@@ -86,11 +89,14 @@ export class TestTerminal {
     return lines.join("\n");
   }
 
-  /** Waits until the output received since `from` (an index into output) matches. */
+  /**
+   * Waits until the output since `from` (an index into output), with colours
+   * and other escape sequences removed, matches.
+   */
   async waitFor(pattern: RegExp | string, timeoutMs = 15_000, from = 0): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const matches = () => {
-      const seen = this.output.slice(from);
+      const seen = plain(this.output.slice(from));
       return typeof pattern === "string" ? seen.includes(pattern) : pattern.test(seen);
     };
     while (!matches()) {
@@ -102,7 +108,7 @@ export class TestTerminal {
 
   /** Waits for the shell prompt (the node's name before the cwd). */
   waitForPrompt(timeoutMs?: number, from = 0): Promise<void> {
-    return this.waitFor(/node\d+\S*:\S*[#$] $/m, timeoutMs, from);
+    return this.waitFor(/node\d+:\S*[#$] $/m, timeoutMs, from);
   }
 
   close(): void {
@@ -114,3 +120,6 @@ export class TestTerminal {
     return new Promise((resolve) => this.ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 }
+
+/** Text without terminal escape sequences (CSI and OSC). */
+export const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, "");
