@@ -1,0 +1,61 @@
+import { expect, test, type Page } from "@playwright/test";
+
+/** The terminal's text, read from xterm's buffer (never from pixels). */
+async function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const term = (window as unknown as { __playgroundTerm?: import("@xterm/xterm").Terminal }).__playgroundTerm;
+    if (!term) return "";
+    const buffer = term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
+    return lines.join("\n");
+  });
+}
+
+test("start a playground, run docker in the terminal, end the session", async ({ page }) => {
+  const requests: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
+
+  await page.goto("/");
+  await page.getByTestId("start-session").click();
+  await expect(page).toHaveURL(/\/s\/[a-z0-9]{24}$/);
+  await expect(page.getByTestId("node-name")).toHaveText("node1");
+  await expect(page.getByTestId("countdown")).toHaveText(/^[34]:\d\d:\d\d$/);
+  await expect(page.getByTestId("terminal-status")).toHaveText("connected");
+  await expect.poll(() => terminalText(page)).toMatch(/node1:~# $/m);
+
+  await page.getByTestId("terminal").click();
+  await page.keyboard.type("docker run hello-world");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain("Hello from the Docker playground!");
+  await page.screenshot({ path: "test-results/session.png" });
+
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+  await expect(page.getByTestId("session-gone")).toContainText(/ended/i);
+
+  const foreign = requests.filter((u) => !u.startsWith("http://localhost:") && !u.startsWith("ws://localhost:") && !u.startsWith("data:"));
+  expect(foreign).toEqual([]);
+});
+
+test("an unknown session says so and offers a new one", async ({ page }) => {
+  await page.goto(`/s/${"a".repeat(24)}`);
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+  await expect(page.getByTestId("session-gone")).toContainText(/does not exist|ended/i);
+});
+
+test("a page refresh keeps the same shell", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("start-session").click();
+  await expect(page).toHaveURL(/\/s\/[a-z0-9]{24}$/);
+  await expect.poll(() => terminalText(page)).toMatch(/node1:~# $/m);
+  await page.getByTestId("terminal").click();
+  await page.keyboard.type("echo refresh-marker-$((6*7))");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => terminalText(page)).toContain("refresh-marker-42");
+  await page.reload();
+  await expect(page.getByTestId("terminal-status")).toHaveText("connected");
+  await expect.poll(() => terminalText(page)).toContain("refresh-marker-42");
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+});
