@@ -24,8 +24,11 @@ apt_install() {
 
 ensure_node_packages() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing Node packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    say "installing Node packages"
+    # Not `npm ci`: some registries leave other platforms' optional packages
+    # (Next's and Tailwind's native builds) out of the lock file, and npm ci
+    # then refuses it. npm install keeps the locked versions all the same.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
