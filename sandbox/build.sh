@@ -68,36 +68,61 @@ build() {
     || { tail -n 30 "$log" >&2; die "building $name failed (whole log: $log)"; }
 }
 
-ensure_registry() {
-  local want current
-  want=$(docker image inspect -f '{{.Id}}' "$registry_image")-$registry_port-$registry_upstream
-  current=$(docker inspect -f '{{ index .Config.Labels "playground.config" }} {{ .State.Running }}' "$registry_container" 2>/dev/null || true)
-  if [ "$current" = "$want true" ]; then return; fi
-  docker rm -f "$registry_container" >/dev/null 2>&1 || true
-  local env=()
-  [ -n "$registry_upstream" ] && env=(-e "REGISTRY_PROXY_REMOTEURL=$registry_upstream")
-  say "starting $registry_container on 127.0.0.1:$registry_port${registry_upstream:+ as a pull-through cache of $registry_upstream}"
-  docker run -d --name "$registry_container" --restart unless-stopped \
-    --label playground.role=registry --label "playground.config=$want" \
-    -p "127.0.0.1:$registry_port:5000" -v playground-registry-data:/var/lib/docker-registry \
-    --memory 256m --pids-limit 200 "${env[@]}" "$registry_image" >/dev/null
+# wait_for_registry CONTAINER: until it accepts connections.
+wait_for_registry() {
   for _ in $(seq 1 100); do
-    docker exec "$registry_container" bash -c 'exec 3<>/dev/tcp/127.0.0.1/5000' 2>/dev/null && return
+    docker exec "$1" bash -c 'exec 3<>/dev/tcp/127.0.0.1/5000' 2>/dev/null && return
     sleep 0.1
   done
-  die "the registry did not start; see: docker logs $registry_container"
+  die "the registry did not start; see: docker logs $1"
 }
 
-# seed SOURCE NAME:TAG...: pushes SOURCE into the registry under Docker Hub's official names.
-seed() {
-  local src=$1; shift
-  local ref
-  for ref in "$@"; do
+# seed_catalog REF=IMAGE...: pushes each image into the registry's volume under
+# Docker Hub's official name, through a writable registry on loopback.
+seed_catalog() {
+  local seeder=playground-registry-seed pair
+  docker rm -f "$seeder" >/dev/null 2>&1 || true
+  docker run -d --name "$seeder" -p "127.0.0.1:$registry_port:5000" \
+    -v playground-registry-data:/var/lib/docker-registry "$registry_image" \
+    /usr/bin/docker-registry serve /etc/docker/registry/seed.yml >/dev/null
+  wait_for_registry "$seeder"
+  for pair in "$@"; do
+    local ref=${pair%%=*} src=${pair#*=}
     docker tag "$src" "127.0.0.1:$registry_port/library/$ref"
     docker push -q "127.0.0.1:$registry_port/library/$ref" >/dev/null \
-      || die "pushing $ref into the registry failed"
+      || { docker rm -f "$seeder" >/dev/null; die "pushing $ref into the registry failed"; }
     docker rmi "127.0.0.1:$registry_port/library/$ref" >/dev/null
   done
+  docker rm -f "$seeder" >/dev/null
+}
+
+# ensure_registry CATALOG...: the serving registry, recreated (and the catalog
+# pushed again) only when the registry image, the mode or the catalog changed.
+ensure_registry() {
+  local want current pair ids=""
+  for pair in "$@"; do ids+="${pair%%=*}=$(docker image inspect -f '{{.Id}}' "${pair#*=}") "; done
+  want=$( { docker image inspect -f '{{.Id}}' "$registry_image"; echo "$registry_upstream $ids"; } | sha256sum | cut -c1-16)
+  current=$(docker inspect -f '{{ index .Config.Labels "playground.config" }} {{ .State.Running }}' "$registry_container" 2>/dev/null || true)
+  if [ "$current" = "$want true" ]; then
+    say "the registry is up to date"
+    return
+  fi
+  docker rm -f "$registry_container" >/dev/null 2>&1 || true
+  local args=()
+  if [ -n "$registry_upstream" ]; then
+    say "starting $registry_container as a pull-through cache of $registry_upstream"
+    args=(-e "REGISTRY_PROXY_REMOTEURL=$registry_upstream" "$registry_image" /usr/bin/docker-registry serve /etc/docker/registry/seed.yml)
+  else
+    say "seeding the registry: ${*%%=*}"
+    seed_catalog "$@"
+    args=("$registry_image")
+  fi
+  # Not published on the host: sandboxes reach it on their session network.
+  docker run -d --name "$registry_container" --restart unless-stopped \
+    --label playground.role=registry --label "playground.config=$want" \
+    -v playground-registry-data:/var/lib/docker-registry \
+    --memory 256m --pids-limit 200 "${args[@]}" >/dev/null
+  wait_for_registry "$registry_container"
 }
 
 ensure_base
@@ -105,12 +130,7 @@ build "$sandbox_image" "$here/node"
 build "$registry_image" "$here/registry"
 build playground/catalog-hello-world "$here/images/hello-world"
 build playground/catalog-busybox "$here/images/busybox"
-ensure_registry
-if [ -z "$registry_upstream" ]; then
-  seed playground/catalog-hello-world hello-world:latest
-  seed playground/catalog-busybox busybox:latest
-  seed "$base_image" debian:latest debian:13 debian:trixie debian:stable
-  say "registry seeded: hello-world, busybox, debian"
-else
-  say "pull-through mode: images come from $registry_upstream"
-fi
+ensure_registry \
+  hello-world:latest=playground/catalog-hello-world \
+  busybox:latest=playground/catalog-busybox \
+  debian:latest="$base_image" debian:13="$base_image" debian:trixie="$base_image" debian:stable="$base_image"

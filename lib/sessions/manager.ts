@@ -110,6 +110,12 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       });
       adopted++;
     }
+    // The registry may have been recreated since (setup): join it to every network again.
+    await Promise.allSettled(
+      [...this.sessions.values()].map((s) =>
+        this.runtime.createNetwork(s.id, { instance: this.opts.instance, sessionId: s.id, expiresAt: new Date(s.expiresAt) }),
+      ),
+    );
     // Shells opened by the previous server outlive its `docker exec` clients: end them.
     const adoptedNodes = [...this.sessions.values()].flatMap((s) => [...s.nodes.keys()].map((n) => [s.id, n] as const));
     await Promise.allSettled(

@@ -30,7 +30,7 @@ export interface ExecOptions {
 }
 
 export interface SandboxRuntime {
-  /** Creates the session's private network. Idempotent. */
+  /** Creates the session's private network and joins the registry to it. Idempotent. */
   createNetwork(sessionId: string, labels: SandboxLabels): Promise<void>;
   /** Creates and starts a node; resolves once its inner engine answers. */
   startNode(spec: NodeSpec, onProgress: (message: string) => void): Promise<void>;

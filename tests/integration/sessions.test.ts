@@ -39,6 +39,15 @@ describe("sessions on the real engine", () => {
     assert.match(debian.stdout, /^13\./);
   });
 
+  test("the registry serves every session but accepts no pushes from them", async () => {
+    const r = await server.exec(a.id, [
+      "sh", "-c",
+      "docker pull -q busybox && docker tag busybox playground-registry:5000/library/busybox && docker push playground-registry:5000/library/busybox",
+    ]);
+    assert.notEqual(r.exitCode, 0, "a learner could overwrite an image of the catalog");
+    assert.match(r.stdout + r.stderr, /not allowed|read-only|denied/i);
+  });
+
   test("the node runs Docker 26 with compose v2 and buildx, as node1", async () => {
     const r = await server.exec(a.id, ["sh", "-c", "hostname; docker version -f '{{.Server.Version}}'; docker compose version; docker buildx version"]);
     assert.equal(r.exitCode, 0, r.stderr);

@@ -122,4 +122,5 @@ export class TestTerminal {
 }
 
 /** Text without terminal escape sequences (CSI and OSC). */
+// eslint-disable-next-line no-control-regex -- matching ESC and BEL is the point
 export const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, "");

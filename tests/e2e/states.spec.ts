@@ -1,0 +1,64 @@
+/**
+ * Every state a person can meet is shown and explained. The server's error
+ * answers are stood in for with page.route, so the page's handling of each
+ * can be seen without emptying the engine; the answers' shapes are the
+ * ones the integration tests check on the real server.
+ */
+import { expect, test } from "@playwright/test";
+
+const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) => ({
+  status,
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify({ error: { code, message } }),
+});
+
+test("a full playground says so on the start page", async ({ page }) => {
+  await page.route("**/api/sessions", (route) =>
+    route.fulfill(error(503, "playground_full", "The playground is full (30 sessions are running). Try again in a few minutes.")),
+  );
+  await page.goto("/");
+  await page.getByTestId("start-session").click();
+  await expect(page.getByTestId("start-error")).toContainText("The playground is full");
+  await expect(page.getByTestId("start-session")).toBeEnabled();
+});
+
+test("too many new sessions says when to try again", async ({ page }) => {
+  await page.route("**/api/sessions", (route) =>
+    route.fulfill(error(429, "rate_limited", "Too many new sessions from your address. Try again in 42 s.", { "retry-after": "42" })),
+  );
+  await page.goto("/");
+  await page.getByTestId("start-session").click();
+  await expect(page.getByTestId("start-error")).toContainText("42");
+});
+
+test("an unreachable engine is explained on the session page, with a way to retry", async ({ page }) => {
+  const id = "b".repeat(24);
+  let calls = 0;
+  await page.route(`**/api/sessions/${id}`, (route) => {
+    calls++;
+    return route.fulfill(error(503, "engine_unavailable", "The Docker engine is not reachable (connect ENOENT). The operator should check that dockerd is running."));
+  });
+  await page.goto(`/s/${id}`);
+  await expect(page.getByTestId("session-error")).toContainText("Docker engine is not reachable");
+  const before = calls;
+  await page.getByTestId("retry").click();
+  await expect.poll(() => calls).toBeGreaterThan(before);
+});
+
+test("a node that failed to start shows why", async ({ page }) => {
+  const id = "c".repeat(24);
+  await page.route(`**/api/sessions/${id}`, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        id,
+        url: `/s/${id}`,
+        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+        nodes: [{ name: "node1", status: "failed", message: "node1 is not ready: its Docker engine did not answer within 60000 ms" }],
+      }),
+    }),
+  );
+  await page.goto(`/s/${id}`);
+  await expect(page.getByTestId("node-failed")).toContainText("did not answer");
+});
