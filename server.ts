@@ -36,12 +36,9 @@ async function main() {
   setContext({ config, manager, runtime });
 
   const status = await runtime.status();
-  if (!status.engine.reachable) {
-    log("engine_unreachable", { message: status.engine.message });
-  } else {
-    if (!status.sandboxImage || !status.registryRunning) log("images_missing", { ...status, hint: "npm run setup" });
-    await manager.start();
-  }
+  if (!status.engine.reachable) log("engine_unreachable", { message: status.engine.message });
+  else if (!status.sandboxImage || !status.registryRunning) log("images_missing", { ...status, hint: "npm run setup" });
+  await manager.start();
 
   const app = next({ dev, dir: __dirname, hostname: "localhost", port: config.port });
   await app.prepare();

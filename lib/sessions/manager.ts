@@ -58,6 +58,7 @@ export interface SessionManagerEvents {
 export class SessionManager extends EventEmitter<SessionManagerEvents> {
   private readonly sessions = new Map<string, Session>();
   private reaper?: NodeJS.Timeout;
+  private adopted = false;
   private readonly now: () => number;
   private readonly log: NonNullable<ManagerOptions["log"]>;
 
@@ -79,8 +80,32 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     return this.opts.maxSessions;
   }
 
-  /** Adopts live sessions of this instance and removes dead or expired ones; starts the reaper. */
-  async start(): Promise<{ adopted: number; removed: number }> {
+  /**
+   * Starts the reaper, which first adopts what a previous server left. While
+   * the engine is unreachable, adoption is tried again on every tick, and
+   * expired sessions are still ended as soon as it answers.
+   */
+  async start(): Promise<void> {
+    this.reaper = setInterval(() => void this.tick(), this.opts.reaperIntervalMs);
+    this.reaper.unref();
+    await this.tick();
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.adopted) {
+      try {
+        await this.adopt();
+        this.adopted = true;
+      } catch (e) {
+        this.log("adoption_failed", { error: String(e), retryInMs: this.opts.reaperIntervalMs });
+        return;
+      }
+    }
+    await this.reap();
+  }
+
+  /** Adopts live sessions of this instance and removes dead, expired and orphaned ones. */
+  async adopt(): Promise<{ adopted: number; removed: number }> {
     const found = await this.runtime.listNodes();
     const bySession = new Map<string, typeof found>();
     for (const node of found) {
@@ -91,6 +116,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     let adopted = 0;
     let removed = 0;
     for (const [id, nodes] of bySession) {
+      if (this.sessions.has(id)) continue; // created by this process meanwhile
       const expiresAt = Math.min(...nodes.map((n) => n.expiresAt.getTime()));
       if (expiresAt <= this.now() || nodes.some((n) => !n.running)) {
         await this.runtime.removeSession(id);
@@ -127,8 +153,6 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
         removed++;
       }
     }
-    this.reaper = setInterval(() => void this.reap(), this.opts.reaperIntervalMs);
-    this.reaper.unref();
     this.log("sessions_adopted", { adopted, removed });
     return { adopted, removed };
   }

@@ -121,13 +121,30 @@ describe("SessionManager", () => {
     t.runtime.nodes.set("expired/node1", { sessionId: "b".repeat(24), name: "node1", expiresAt: new Date(999_000), running: true });
     t.runtime.nodes.set("stopped/node1", { sessionId: "c".repeat(24), name: "node1", expiresAt: future, running: false });
     t.runtime.orphans.add("d".repeat(24));
-    const result = await t.manager.start();
-    t.manager.stop();
+    const result = await t.manager.adopt();
     assert.deepEqual(result, { adopted: 1, removed: 3 });
     assert.equal(t.manager.get("a".repeat(24)).nodes[0]?.status, "ready");
     assert.equal(t.manager.get("a".repeat(24)).expiresAt, future.toISOString());
     assert.deepEqual(t.runtime.removed.sort(), ["b".repeat(24), "c".repeat(24), "d".repeat(24)]);
     assert.deepEqual(t.runtime.execs.map((e) => e.cmd), [["playground-shell", "--reap"]]);
+  });
+
+  test("start keeps trying to adopt while the engine is down, then reaps", async () => {
+    const runtime = new FakeRuntime();
+    let failing = true;
+    const listNodes = runtime.listNodes.bind(runtime);
+    runtime.listNodes = async () => {
+      if (failing) throw new Error("connect ENOENT /var/run/docker.sock");
+      return listNodes();
+    };
+    runtime.nodes.set("x", { sessionId: "e".repeat(24), name: "node1", expiresAt: new Date(0), running: true });
+    const manager = new SessionManager(runtime, unlimited, { instance: "t", sessionTtlMs: 60_000, maxSessions: 3, reaperIntervalMs: 20 });
+    await manager.start();
+    assert.deepEqual(runtime.removed, []);
+    failing = false;
+    await new Promise((r) => setTimeout(r, 60));
+    manager.stop();
+    assert.deepEqual(runtime.removed, ["e".repeat(24)]);
   });
 
   test("exec waits for a provisioning node and passes argv unchanged", async () => {
