@@ -46,7 +46,8 @@ async function main() {
   const sockets = terminalSockets({ manager, terminals, allowedOrigins: config.allowedOrigins, log });
 
   const server = createServer((req, res) => {
-    const forwarded = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+    // The last X-Forwarded-For entry is the one our own proxy added; earlier ones are the client's to invent.
+    const forwarded = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",").at(-1)?.trim() : "";
     req.headers[CLIENT_ADDRESS_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
     void handleNext(req, res);
   });

@@ -110,6 +110,8 @@ export const CLOSE = {
   NORMAL: 1000,
   BAD_ORIGIN: 4403,
   NOT_FOUND: 4404,
+  /** The node failed to start; the status message before it says why. */
+  NODE_FAILED: 4409,
   SESSION_ENDED: 4410,
   TOO_SLOW: 4429,
   ENGINE_UNAVAILABLE: 4503,

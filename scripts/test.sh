@@ -21,17 +21,22 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 results=$(mktemp -d)
-step() { echo; echo "=== $*"; }
+failed_steps=()
+# step NAME COMMAND...: runs every step even after a failure, so that one run shows everything.
+step() {
+  local name=$1; shift
+  echo; echo "=== $name"
+  "$@" || failed_steps+=("$name")
+}
 
-step "lint";       npx eslint . --max-warnings=0
-step "typecheck";  npx tsc --noEmit
-step "unit tests"
-npx tsx --test --test-reporter=spec --test-reporter-destination=stdout \
+step lint npx eslint . --max-warnings=0
+step typecheck npx tsc --noEmit
+step "unit tests" npx tsx --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$results/unit.tap" tests/unit/*.test.ts
-step "integration tests (real Docker engine)"
-npx tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+step "integration tests (real Docker engine)" npx tsx --test --test-concurrency=1 \
+  --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$results/integration.tap" tests/integration/*.test.ts
-step "end-to-end tests (Chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test --reporter=list,json
+step "end-to-end tests (Chromium)" env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" \
+  npx playwright test --reporter=list,json
 
-node scripts/summary.mjs "$results"
+node scripts/summary.mjs "$results" "${failed_steps[@]}"

@@ -200,6 +200,10 @@ export default function TerminalPane({ sessionId, node, onGone, onStatus }: Prop
           callbacks.current.onGone?.();
           return;
         }
+        if (ev.code === CLOSE.NODE_FAILED) {
+          setConn("closed"); // the status message before the close says why
+          return;
+        }
         if (ev.code === CLOSE.BAD_ORIGIN) {
           setConn("closed");
           setBanner({ kind: "error", text: "The server refused the terminal connection from this address." });

@@ -164,29 +164,52 @@ export class DockerRuntime implements SandboxRuntime {
   async exec(sessionId: string, node: string, cmd: string[], { timeoutMs }: ExecOptions): Promise<ExecResult> {
     const container = this.docker.getContainer(containerName(this.opts.instance, sessionId, node));
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    // Docker has no way to kill an exec, so the command runs under timeout(1):
-    // the node itself ends it, and its children, when time is up.
-    const exec = await container.exec({
-      Cmd: ["timeout", "--kill-after=2", String(seconds), ...cmd],
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      WorkingDir: "/root",
-    });
+    let exec: Docker.Exec;
+    try {
+      // Docker has no way to kill an exec, so the command runs under timeout(1):
+      // the node itself ends it, and its children, when time is up.
+      exec = await container.exec({
+        Cmd: ["timeout", "--kill-after=2", String(seconds), ...cmd],
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        WorkingDir: "/root",
+      });
+    } catch (e) {
+      // 404: the node is gone; 409: it is not running.
+      if (statusOf(e) === 404 || statusOf(e) === 409) throw new NodeNotReadyError(node, "it is not running any more");
+      throw e;
+    }
     const started = Date.now();
     const stream = await exec.start({ hijack: true, stdin: false });
     const stdout = new Collector();
     const stderr = new Collector();
     this.docker.modem.demuxStream(stream, stdout, stderr);
+    // A process that left timeout's process group (setsid) can hold the
+    // output open for ever: stop waiting a little after the deadline.
+    let deadlineHit = false;
     await new Promise<void>((resolve, reject) => {
-      stream.on("end", resolve);
-      stream.on("close", resolve);
-      stream.on("error", reject);
+      const timer = setTimeout(() => {
+        deadlineHit = true;
+        stream.destroy();
+        resolve();
+      }, seconds * 1000 + 5000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      stream.on("end", done);
+      stream.on("close", done);
+      stream.on("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
     });
     const { ExitCode } = await exec.inspect();
-    const exitCode = ExitCode ?? -1;
+    const exitCode = ExitCode ?? 124;
     const result: ExecResult = { exitCode, stdout: stdout.text(), stderr: stderr.text() };
-    if ((exitCode === 124 || exitCode === 137) && Date.now() - started >= seconds * 1000 - 50) result.timedOut = true;
+    const overtime = Date.now() - started >= seconds * 1000 - 50;
+    if (deadlineHit || ((exitCode === 124 || exitCode === 137) && overtime)) result.timedOut = true;
     if (stdout.truncated || stderr.truncated) result.truncated = true;
     return result;
   }

@@ -23,13 +23,33 @@ export function json<T>(body: T, status = 200, headers: Record<string, string> =
   });
 }
 
-/** Largest JSON body the API reads. */
+/** Largest JSON body the API reads, in bytes. */
 const MAX_BODY_BYTES = 256 * 1024;
+
+/** Reads a body up to MAX_BODY_BYTES, stopping as soon as it is larger: a huge body is never held. */
+async function readLimited(req: Request): Promise<string> {
+  const tooLarge = () => new BadRequestError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 /** Reads and validates a JSON body; an empty body is `{}` when `optional`. */
 export async function readBody<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw new BadRequestError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const text = await readLimited(req);
   if (!text.trim()) {
     if (optional) return schema.parse({});
     throw new BadRequestError("A JSON body is required.");
@@ -58,3 +78,11 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
     }
   };
 }
+
+/** A handler for the methods a route does not serve: JSON like every other API error. */
+export const methodNotAllowed = (allow: string) => async () =>
+  json<ErrorBody>(
+    { error: { code: "method_not_allowed", message: `This endpoint takes ${allow} only.` } },
+    405,
+    { allow },
+  );

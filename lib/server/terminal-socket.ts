@@ -16,6 +16,7 @@ import type { TerminalService } from "../terminal/service";
 
 const PATH = /^\/ws\/sessions\/([^/]+)\/nodes\/([^/]+)\/terminal$/;
 const STATUS_POLL_MS = 250;
+const HEARTBEAT_MS = 30_000;
 
 export interface TerminalSocketOptions {
   manager: SessionManager;
@@ -29,16 +30,26 @@ export function terminalSockets(opts: TerminalSocketOptions) {
 
   /** Handles the upgrade if the path is ours; returns false to leave it to others (Next's HMR). */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const match = PATH.exec(url.pathname);
-    if (!match) return false;
+    let id: string, node: string;
+    try {
+      const match = PATH.exec(new URL(req.url ?? "/", "http://localhost").pathname);
+      if (!match) return false;
+      [id, node] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!)];
+    } catch {
+      socket.end("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\n\r\nMalformed terminal path.\n");
+      return true;
+    }
     if (!originAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins)) {
       opts.log("ws_origin_refused", { origin: req.headers.origin, host: req.headers.host });
       socket.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nThis origin may not open terminals.\n");
       return true;
     }
-    const [, id, node] = match.map(decodeURIComponent) as [string, string, string];
-    wss.handleUpgrade(req, socket, head, (ws) => void serve(ws, id, node));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // Before anything else: a bad frame makes ws emit "error", fatal without a listener.
+      ws.on("error", (e) => opts.log("ws_error", { sessionId: id, node, error: String(e) }));
+      keepAlive(ws);
+      void serve(ws, id, node);
+    });
     return true;
   }
 
@@ -50,8 +61,8 @@ export function terminalSockets(opts: TerminalSocketOptions) {
       for (;;) {
         const state = opts.manager.nodeState(id, node);
         if (state.status === "failed") {
-          send({ type: "error", code: "node_failed", message: state.message ?? "the node failed to start" });
-          ws.close(CLOSE.NOT_FOUND, "node failed");
+          send({ type: "status", state: "failed", message: state.message ?? "the node failed to start" });
+          ws.close(CLOSE.NODE_FAILED, "node failed");
           return;
         }
         if (state.message !== last) send({ type: "status", state: state.status, message: state.message ?? "" });
@@ -83,13 +94,24 @@ export function terminalSockets(opts: TerminalSocketOptions) {
         send({ type: "error", code: "bad_message", message: "The server could not read a message from this page." });
         return;
       }
-      if (message.type === "input") hub.input(message.data);
+      if (message.type === "input") hub.input(client, message.data);
       else if (message.type === "resize") hub.resize(message.cols, message.rows);
       else hub.ack(client, message.bytes);
     });
     ws.on("close", () => hub.detach(client));
-    ws.on("error", () => hub.detach(client));
     hub.attach(client);
+  }
+
+  /** Ends sockets whose peer vanished without closing (no pong within one interval). */
+  function keepAlive(ws: WebSocket): void {
+    let alive = true;
+    ws.on("pong", () => (alive = true));
+    const timer = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, HEARTBEAT_MS);
+    ws.on("close", () => clearInterval(timer));
   }
 
   return { handleUpgrade, close: () => wss.close() };

@@ -69,12 +69,9 @@ export class RateLimitError extends PlaygroundError {
 
 /** The Docker engine does not answer, or answers with an error. */
 export class EngineUnavailableError extends PlaygroundError {
-  constructor(detail: string) {
-    super(
-      "engine_unavailable",
-      `The Docker engine is not reachable (${detail}). The operator should check that dockerd is running.`,
-      503,
-    );
+  /** `detail` (socket paths, addresses) is for the log, not for people. */
+  constructor(readonly detail: string) {
+    super("engine_unavailable", "The Docker engine is not reachable. The operator should check that dockerd is running.", 503);
   }
 }
 

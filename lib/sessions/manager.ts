@@ -49,6 +49,9 @@ interface Session {
   ending?: Promise<void>;
 }
 
+/** How long a session whose node failed stays visible, with its reason. */
+const FAILED_SESSION_KEPT_MS = 10 * 60_000;
+
 export type EndReason = "deleted" | "expired";
 
 export interface SessionManagerEvents {
@@ -72,8 +75,12 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     this.log = opts.log ?? (() => {});
   }
 
+  /** Sessions holding a seat: not ending, not expired, and with a node that did not fail. */
   get activeCount(): number {
-    return [...this.sessions.values()].filter((s) => !s.ending).length;
+    const now = this.now();
+    return [...this.sessions.values()].filter(
+      (s) => !s.ending && s.expiresAt > now && [...s.nodes.values()].some((n) => n.status !== "failed"),
+    ).length;
   }
 
   get maxSessions(): number {
@@ -119,8 +126,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       if (this.sessions.has(id)) continue; // created by this process meanwhile
       const expiresAt = Math.min(...nodes.map((n) => n.expiresAt.getTime()));
       if (expiresAt <= this.now() || nodes.some((n) => !n.running)) {
-        await this.runtime.removeSession(id);
-        removed++;
+        if (await this.removeLeftover(id)) removed++;
         continue;
       }
       const states = new Map<string, NodeState>();
@@ -148,13 +154,21 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       adoptedNodes.map(([id, node]) => this.runtime.exec(id, node, ["playground-shell", "--reap"], { timeoutMs: 5000 })),
     );
     for (const id of await this.runtime.listOrphanSessions()) {
-      if (!this.sessions.has(id)) {
-        await this.runtime.removeSession(id);
-        removed++;
-      }
+      if (!this.sessions.has(id) && (await this.removeLeftover(id))) removed++;
     }
     this.log("sessions_adopted", { adopted, removed });
     return { adopted, removed };
+  }
+
+  /** One leftover that cannot be removed must not stop the server: it is logged and tried again next start. */
+  private async removeLeftover(id: string): Promise<boolean> {
+    try {
+      await this.runtime.removeSession(id);
+      return true;
+    } catch (e) {
+      this.log("leftover_not_removed", { sessionId: id, error: String(e) });
+      return false;
+    }
   }
 
   /** Stops the reaper. Sessions keep running: a restarted server adopts them. */
@@ -189,7 +203,10 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
   /** Throws the error a person should see when the engine cannot start sessions. */
   async ensureRunnable(): Promise<void> {
     const status = await this.runtime.status();
-    if (!status.engine.reachable) throw new EngineUnavailableError(status.engine.message ?? "no answer");
+    if (!status.engine.reachable) {
+      this.log("engine_unreachable", { detail: status.engine.message });
+      throw new EngineUnavailableError(status.engine.message ?? "no answer");
+    }
     if (!status.sandboxImage) throw new ImagesMissingError("The sandbox image is missing");
     if (!status.registryRunning) throw new ImagesMissingError("The playground registry is not running");
   }
@@ -209,8 +226,11 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       this.log("node_ready", { sessionId: session.id, node: node.name, ms: this.now() - started });
     } catch (e) {
       node.status = "failed";
-      node.message = isPlaygroundError(e) ? e.message : `the node could not start: ${(e as Error).message}`;
+      // Engine errors can name host paths and addresses: people get a plain reason, the log the detail.
+      node.message = isPlaygroundError(e) ? e.message : "the node could not start; the operator can find why in the server's log";
       this.log("node_failed", { sessionId: session.id, node: node.name, error: String(e) });
+      // The page shows why for a while; then the reaper forgets the session.
+      session.expiresAt = Math.min(session.expiresAt, this.now() + FAILED_SESSION_KEPT_MS);
       // A half-made node is never left behind; the session stays visible with its reason.
       if (!session.ending) await this.runtime.removeSession(session.id).catch(() => {});
       throw e;

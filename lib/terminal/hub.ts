@@ -3,10 +3,12 @@
  * and into a headless mirror, so that a client who joins late (or
  * reconnects) first gets the current screen, then live output.
  *
- * Flow control: each client acknowledges the bytes it has rendered. While any
- * client has more than FLOW.PAUSE_ABOVE_BYTES unacknowledged, the shell's
- * output is not read, so a flood (`yes`) backs up into the shell instead of
- * into memory, and Ctrl+C reaches it at once.
+ * Flow control: each client acknowledges the bytes it has rendered, and the
+ * mirror counts the bytes it has not parsed yet. While any client has more
+ * than FLOW.PAUSE_ABOVE_BYTES unacknowledged, or the mirror more than
+ * MIRROR_PAUSE_ABOVE_BYTES pending, the shell's output is not read: a flood
+ * (`yes`) backs up into the shell instead of into memory, and Ctrl+C reaches
+ * it at once. Memory per hub is therefore bounded, with or without clients.
  */
 import { SerializeAddon } from "@xterm/addon-serialize";
 import { Terminal } from "@xterm/headless";
@@ -22,8 +24,21 @@ export interface TerminalClient {
 interface ClientState {
   /** Output that arrived while the client's snapshot was being made. */
   queue: Buffer[] | null;
+  /** Bytes sent or queued and not yet acknowledged. */
   unacked: number;
 }
+
+/** The mirror parses about 15 MB/s; it may fall this far behind before the shell waits. */
+const MIRROR_PAUSE_ABOVE_BYTES = 1024 * 1024;
+const MIRROR_RESUME_BELOW_BYTES = 256 * 1024;
+
+/**
+ * Answers a terminal gives to a program's queries (cursor position, device
+ * attributes, colours). Every viewer's xterm answers; the shell must get
+ * one answer, so only the first viewer's are passed on.
+ */
+// eslint-disable-next-line no-control-regex -- these are escape sequences
+const TERMINAL_REPLY = /^(\x1b\[\??[\d;]*[Rcn]|\x1b\[>[\d;]*c|\x1b\[\??[\d;]*\$y|\x1b\]\d+;[^\x07\x1b]*(\x07|\x1b\\))+$/;
 
 export interface HubOptions {
   spawn: (size: { cols: number; rows: number }) => TerminalProcess;
@@ -39,6 +54,7 @@ export class TerminalHub {
   private readonly serializer = new SerializeAddon();
   private process?: TerminalProcess;
   private paused = false;
+  private mirrorPending = 0;
   private stallTimer?: NodeJS.Timeout;
   private size = { cols: 80, rows: 24 };
   private closed = false;
@@ -69,7 +85,7 @@ export class TerminalHub {
       client.sendMessage({ type: "snapshot", data: this.serializer.serialize({ scrollback: this.opts.scrollback ?? 1000 }) });
       const queued = state.queue ?? [];
       state.queue = null;
-      for (const chunk of queued) this.deliver(client, state, chunk);
+      for (const chunk of queued) client.sendOutput(chunk);
     });
   }
 
@@ -78,8 +94,9 @@ export class TerminalHub {
     this.maybeResume();
   }
 
-  input(data: string): void {
+  input(from: TerminalClient, data: string): void {
     if (this.closed) return;
+    if (TERMINAL_REPLY.test(data) && this.clients.keys().next().value !== from) return;
     this.ensureProcess().write(data);
   }
 
@@ -122,40 +139,52 @@ export class TerminalHub {
   }
 
   private onOutput(data: string): void {
-    this.mirror.write(data);
     const chunk = Buffer.from(data, "utf8");
+    this.mirrorPending += chunk.length;
+    this.mirror.write(data, () => {
+      this.mirrorPending -= chunk.length;
+      this.maybeResume();
+    });
     for (const [client, state] of this.clients) {
+      state.unacked += chunk.length;
       if (state.queue) state.queue.push(chunk);
-      else this.deliver(client, state, chunk);
+      else client.sendOutput(chunk);
+    }
+    if (!this.paused && this.mustWait()) {
+      this.paused = true;
+      this.process?.pause();
+      this.armStallTimer();
     }
   }
 
-  private deliver(client: TerminalClient, state: ClientState, chunk: Buffer): void {
-    client.sendOutput(chunk);
-    state.unacked += chunk.length;
-    if (state.unacked > FLOW.PAUSE_ABOVE_BYTES && !this.paused) {
-      this.paused = true;
-      this.process?.pause();
-      this.stallTimer = setTimeout(() => this.dropStalled(), this.opts.stallTimeoutMs ?? 10_000);
-    }
+  private mustWait(): boolean {
+    if (this.mirrorPending > MIRROR_PAUSE_ABOVE_BYTES) return true;
+    for (const state of this.clients.values()) if (state.unacked > FLOW.PAUSE_ABOVE_BYTES) return true;
+    return false;
   }
 
   private maybeResume(): void {
-    if (!this.paused) return;
+    if (!this.paused || this.mirrorPending >= MIRROR_RESUME_BELOW_BYTES) return;
     for (const state of this.clients.values()) if (state.unacked >= FLOW.RESUME_BELOW_BYTES) return;
     this.paused = false;
     clearTimeout(this.stallTimer);
     this.process?.resume();
   }
 
+  private armStallTimer(): void {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => this.dropStalled(), this.opts.stallTimeoutMs ?? 10_000);
+  }
+
   /** One client that stopped acknowledging must not freeze the shell for the others. */
   private dropStalled(): void {
     for (const [client, state] of this.clients) {
-      if (state.unacked > FLOW.PAUSE_ABOVE_BYTES) {
+      if (state.unacked >= FLOW.RESUME_BELOW_BYTES) {
         this.clients.delete(client);
         client.close(CLOSE.TOO_SLOW, "the terminal fell behind; reconnecting");
       }
     }
     this.maybeResume();
+    if (this.paused) this.armStallTimer(); // the mirror is still catching up
   }
 }

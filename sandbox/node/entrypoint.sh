@@ -11,7 +11,11 @@ say() { echo "[node] $*"; }
 # namespace). Processes cannot stay in a cgroup whose controllers are handed
 # down, so move them into a leaf first, then delegate every controller.
 prepare_cgroup_v2() {
-  mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
+  if ! mount -o remount,rw /sys/fs/cgroup 2>/dev/null && [ ! -w /sys/fs/cgroup/cgroup.procs ]; then
+    say "cannot make /sys/fs/cgroup writable (rootless Docker or user-namespace remapping?);"
+    say "the inner engine needs it. Run the playground on a rootful engine."
+    exit 1
+  fi
   mkdir -p /sys/fs/cgroup/node
   local pid
   while read -r pid; do

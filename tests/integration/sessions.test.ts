@@ -156,6 +156,9 @@ describe("sessions on the real engine", () => {
       ["/api/sessions/nope", {}, 404, "session_not_found"],
       ["/api/sessions/nope/nodes/node1/exec", { method: "POST", body: '{"cmd":["ls"]}' }, 404, "session_not_found"],
       ["/api/nothing-here", {}, 404, "not_found"],
+      ["/api/sessions", {}, 405, "method_not_allowed"],
+      [`/api/sessions/${a.id}`, { method: "POST" }, 405, "method_not_allowed"],
+      ["/api/sessions", { method: "POST", body: JSON.stringify({ pad: "x".repeat(400 * 1024) }) }, 400, "bad_request"],
     ];
     for (const [path, init, status, code] of cases) {
       const res = await server.api(path, init);

@@ -112,6 +112,18 @@ describe("terminal sockets", () => {
     const status = await new Promise<number>((resolve) => refused.once("unexpected-response", (_q, res) => resolve(res.statusCode ?? 0)));
     assert.equal(status, 403);
 
+    // A malformed path or an oversized frame must not bring the server down.
+    const malformed = new WebSocket(`${server.url.replace("http", "ws")}/ws/sessions/%E0%A4%A/nodes/node1/terminal`);
+    const malformedStatus = await new Promise<number>((resolve) => {
+      malformed.once("unexpected-response", (_q, res) => resolve(res.statusCode ?? 0));
+      malformed.once("error", () => resolve(-1));
+    });
+    assert.notEqual(malformedStatus, 101);
+    const big = await open();
+    big.send({ type: "input", data: "x".repeat(300 * 1024) });
+    assert.equal((await big.closedPromise()).code, 1009, "an oversized frame closes that socket only");
+    assert.equal((await server.api("/api/health")).status, 200, "the server is still up");
+
     const unknown = await TestTerminal.open({ baseUrl: server.url, sessionId: "a".repeat(24) });
     assert.equal((await unknown.closedPromise()).code, CLOSE.NOT_FOUND);
 

@@ -89,7 +89,7 @@ describe("TerminalHub", () => {
     processes[0]!.emit("hello");
     assert.equal(a.output, "hello");
     assert.equal(b.output, "hello");
-    hub.input("ls\r");
+    hub.input(b, "ls\r");
     assert.equal(processes[0]!.written, "ls\r");
   });
 
@@ -122,6 +122,57 @@ describe("TerminalHub", () => {
     hub.close(CLOSE.NORMAL, "done");
   });
 
+  test("a client that acknowledges part of its backlog and then stops is dropped too", async () => {
+    const { hub, processes } = makeHub(30);
+    const client = new FakeClient();
+    hub.attach(client);
+    await flush();
+    processes[0]!.emit("z".repeat(FLOW.PAUSE_ABOVE_BYTES + 1));
+    hub.ack(client, FLOW.PAUSE_ABOVE_BYTES - FLOW.RESUME_BELOW_BYTES);
+    assert.equal(processes[0]!.paused, true, "between the marks: still waiting");
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(client.closed, CLOSE.TOO_SLOW);
+    assert.equal(processes[0]!.paused, false);
+  });
+
+  test("with nobody watching, the mirror alone holds the shell back, and lets it go once parsed", async () => {
+    const { hub, processes } = makeHub();
+    const client = new FakeClient();
+    hub.attach(client);
+    await flush();
+    hub.detach(client);
+    const p = processes[0]!;
+    for (let i = 0; i < 40 && !p.paused; i++) p.emit("m".repeat(64 * 1024));
+    assert.equal(p.paused, true, "the mirror's backlog paused the shell");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(p.paused, false, "resumed once the mirror caught up");
+    hub.close(CLOSE.NORMAL, "done");
+  });
+
+  test("output queued for a joining client counts toward its backlog", () => {
+    const { hub, processes } = makeHub();
+    const joining = new FakeClient();
+    hub.attach(joining); // its snapshot waits for the mirror: output is queued meanwhile
+    processes[0]!.emit("q".repeat(FLOW.PAUSE_ABOVE_BYTES + 1));
+    assert.equal(joining.bytes, 0, "still queued");
+    assert.equal(processes[0]!.paused, true);
+    hub.close(CLOSE.NORMAL, "done");
+  });
+
+  test("answers to terminal queries are taken from the first viewer only", async () => {
+    const { hub, processes } = makeHub();
+    const first = new FakeClient();
+    const second = new FakeClient();
+    hub.attach(first);
+    hub.attach(second);
+    hub.input(second, "\x1b[12;40R");
+    hub.input(first, "\x1b[12;40R");
+    hub.input(second, "\x1b[?1;2c");
+    hub.input(second, "typed by the second\r");
+    assert.equal(processes[0]!.written, "\x1b[12;40Rtyped by the second\r");
+    hub.close(CLOSE.NORMAL, "done");
+  });
+
   test("a client that stops acknowledging is dropped so the others go on", async () => {
     const { hub, processes } = makeHub(30);
     const stalled = new FakeClient();
@@ -142,7 +193,7 @@ describe("TerminalHub", () => {
     assert.deepEqual(processes[0]!.size, { cols: 120, rows: 40 });
     processes[0]!.exit(0);
     assert.deepEqual(client.messages.at(-1), { type: "exit", exitCode: 0 });
-    hub.input("\r");
+    hub.input(client, "\r");
     assert.equal(processes.length, 2);
     assert.equal(processes[1]!.written, "\r");
   });

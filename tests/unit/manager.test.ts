@@ -71,14 +71,25 @@ describe("SessionManager", () => {
     assert.equal(t.runtime.nodes.size, 0);
   });
 
-  test("a node that fails to start is reported and its resources removed", async () => {
-    t.runtime.failStart = new Error("boom");
-    const view = await t.manager.create("client");
-    await assert.rejects(t.manager.readyNode(view.id, "node1", 1000), { code: "node_not_ready" });
-    const node = t.manager.get(view.id).nodes[0];
-    assert.equal(node?.status, "failed");
-    assert.match(node?.message ?? "", /boom/);
-    assert.deepEqual(t.runtime.removed, [view.id]);
+  test("a node that fails to start is reported, its resources removed, its seat freed", async () => {
+    const logged: string[] = [];
+    const runtime = new FakeRuntime();
+    const manager = new SessionManager(runtime, unlimited, {
+      instance: "t", sessionTtlMs: 3600_000, maxSessions: 1, reaperIntervalMs: 60_000,
+      log: (event, fields) => logged.push(`${event} ${JSON.stringify(fields)}`),
+    });
+    runtime.failStart = new Error("connect ECONNREFUSED /secret/host/path");
+    const view = await manager.create("client");
+    await assert.rejects(manager.readyNode(view.id, "node1", 1000), { code: "node_not_ready" });
+    const failed = manager.get(view.id);
+    assert.equal(failed.nodes[0]?.status, "failed");
+    assert.doesNotMatch(failed.nodes[0]?.message ?? "", /secret/, "engine details stay in the log");
+    assert.ok(logged.some((l) => l.includes("/secret/host/path")));
+    assert.ok(Date.parse(failed.expiresAt) <= Date.now() + 10 * 60_000, "kept only a short while");
+    assert.deepEqual(runtime.removed, [view.id]);
+    assert.equal(manager.activeCount, 0);
+    runtime.failStart = undefined;
+    await manager.create("client"); // the seat is free again
   });
 
   test("capacity: the session past the maximum is refused with playground_full", async () => {

@@ -1,4 +1,4 @@
-import { json, handle } from "@/lib/http/respond";
+import { json, handle, methodNotAllowed } from "@/lib/http/respond";
 import type { HealthView } from "@/lib/protocol";
 import { getContext } from "@/lib/server/context";
 
@@ -11,7 +11,8 @@ export const GET = handle(async () => {
   const ok = status.engine.reachable && status.sandboxImage && status.registryRunning;
   const body: HealthView = {
     ok,
-    engine: status.engine,
+    // The engine's own error can name host paths: it goes to the log, not to the public.
+    engine: { reachable: status.engine.reachable, version: status.engine.version },
     images: {
       sandbox: status.sandboxImage,
       registry: status.registryRunning,
@@ -21,3 +22,6 @@ export const GET = handle(async () => {
   };
   return json(body, ok ? 200 : 503);
 });
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,4 +1,4 @@
-import { json, handle, readBody } from "@/lib/http/respond";
+import { json, handle, methodNotAllowed, readBody } from "@/lib/http/respond";
 import { createSessionBody, type SessionView } from "@/lib/protocol";
 import { CLIENT_ADDRESS_HEADER, getContext } from "@/lib/server/context";
 
@@ -10,3 +10,6 @@ export const POST = handle(async (req: Request) => {
   const session = await getContext().manager.create(client);
   return json<SessionView>(session, 201, { location: `/api/sessions/${session.id}` });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

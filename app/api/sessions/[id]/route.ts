@@ -1,4 +1,4 @@
-import { json, handle } from "@/lib/http/respond";
+import { json, handle, methodNotAllowed } from "@/lib/http/respond";
 import type { SessionView } from "@/lib/protocol";
 import { getContext } from "@/lib/server/context";
 
@@ -16,3 +16,6 @@ export const DELETE = handle(async (_req: Request, { params }: Params) => {
   await getContext().manager.delete(id);
   return new Response(null, { status: 204 });
 });
+
+const notAllowed = methodNotAllowed("GET, DELETE");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH };

@@ -1,4 +1,4 @@
-import { json, handle, readBody } from "@/lib/http/respond";
+import { json, handle, methodNotAllowed, readBody } from "@/lib/http/respond";
 import { execBody, type ExecResult } from "@/lib/protocol";
 import { getContext } from "@/lib/server/context";
 
@@ -14,3 +14,6 @@ export const POST = handle(async (req: Request, { params }: Params) => {
   const { cmd, timeoutMs } = await readBody(req, execBody);
   return json<ExecResult>(await manager.exec(id, node, cmd, timeoutMs));
 });
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
