@@ -4,20 +4,14 @@
  */
 import Docker from "dockerode";
 import { PassThrough } from "node:stream";
+import type { Config } from "../config";
 import type { ExecResult } from "../protocol";
 import { ImagesMissingError, NodeNotReadyError } from "../sessions/errors";
 import type { ExecOptions, FoundNode, NodeSpec, RuntimeStatus, SandboxLabels, SandboxRuntime } from "../sessions/runtime";
 import { LABEL, REGISTRY_ALIAS, REGISTRY_MIRROR_URL, containerName, networkName, volumeName } from "./names";
 
-export interface DockerRuntimeOptions {
-  instance: string;
-  sandboxImage: string;
-  registryContainer: string;
-  nodeMemoryBytes: number;
-  nodeNanoCpus: number;
-  nodePidsLimit: number;
-  nodeReadyTimeoutMs: number;
-}
+/** Names, image and limits of nodes: the `node` part of the configuration. */
+export type DockerRuntimeOptions = Config["node"];
 
 /** Output kept per stream of an exec; the rest is dropped and reported as truncated. */
 const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
