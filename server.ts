@@ -29,6 +29,7 @@ async function main() {
     instance: config.instance,
     sessionTtlMs: config.sessionTtlMs,
     maxSessions: config.maxSessions,
+    poolSize: config.poolSize,
     reaperIntervalMs: config.reaperIntervalMs,
     log,
   });

@@ -19,6 +19,8 @@ const schema = z.object({
   REGISTRY_CONTAINER: z.string().default("playground-registry"),
   SESSION_TTL_MS: int(4 * 3600_000, 10_000),
   MAX_SESSIONS: int(30, 1),
+  /** Sessions started ahead so that a new one is ready at once; 0 disables the pool. */
+  POOL_SIZE: int(2, 0),
   /** Sessions one client address may create per RATE_LIMIT_WINDOW_MS. */
   RATE_LIMIT_SESSIONS: int(10, 1),
   RATE_LIMIT_WINDOW_MS: int(60_000, 1000),
@@ -47,6 +49,7 @@ export interface Config {
   };
   sessionTtlMs: number;
   maxSessions: number;
+  poolSize: number;
   rateLimitSessions: number;
   rateLimitWindowMs: number;
   reaperIntervalMs: number;
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sessionTtlMs: e.SESSION_TTL_MS,
     maxSessions: e.MAX_SESSIONS,
+    poolSize: e.POOL_SIZE,
     rateLimitSessions: e.RATE_LIMIT_SESSIONS,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
     reaperIntervalMs: e.REAPER_INTERVAL_MS,

@@ -57,6 +57,8 @@ export interface HealthView {
   engine: { reachable: boolean; version?: string; message?: string };
   images: { sandbox: boolean; registry: boolean; message?: string };
   sessions: { active: number; max: number };
+  /** Sessions started ahead: how many exist, how many are ready, how many are wanted. */
+  pool: { size: number; ready: number; target: number };
 }
 
 // ---------------------------------------------------------- terminal socket

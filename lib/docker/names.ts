@@ -9,6 +9,7 @@ export const LABEL = {
   node: "playground.node",
   role: "playground.role",
   expiresAt: "playground.expires-at",
+  pooled: "playground.pooled",
 } as const;
 
 /** The name the registry answers to on every session network. */

@@ -33,6 +33,7 @@ export class DockerRuntime implements SandboxRuntime {
       [LABEL.instance]: l.instance,
       [LABEL.session]: l.sessionId,
       [LABEL.expiresAt]: l.expiresAt.toISOString(),
+      ...(l.pooled ? { [LABEL.pooled]: "true" } : {}),
       ...extra,
     };
   }
@@ -234,6 +235,7 @@ export class DockerRuntime implements SandboxRuntime {
       name: c.Labels[LABEL.node] ?? "",
       expiresAt: new Date(c.Labels[LABEL.expiresAt] ?? 0),
       running: c.State === "running",
+      pooled: c.Labels[LABEL.pooled] === "true",
     }));
   }
 

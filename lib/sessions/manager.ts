@@ -25,6 +25,8 @@ export interface ManagerOptions {
   sessionTtlMs: number;
   maxSessions: number;
   reaperIntervalMs: number;
+  /** Sessions kept started ahead, so that a new one is ready at once. 0 disables the pool. */
+  poolSize?: number;
   /** Upper bound for exec commands; also how long exec waits for a provisioning node. */
   defaultExecTimeoutMs?: number;
   now?: () => number;
@@ -49,6 +51,9 @@ interface Session {
   ending?: Promise<void>;
 }
 
+/** Inside a node: the expiry given when a pooled session was handed out. */
+const CLAIM_FILE = "/run/playground/claim";
+
 /** How long a session whose node failed stays visible, with its reason. */
 const FAILED_SESSION_KEPT_MS = 10 * 60_000;
 
@@ -60,6 +65,8 @@ export interface SessionManagerEvents {
 
 export class SessionManager extends EventEmitter<SessionManagerEvents> {
   private readonly sessions = new Map<string, Session>();
+  /** Started ahead and not handed out yet; not counted as active. */
+  private readonly pool = new Map<string, Session>();
   private reaper?: NodeJS.Timeout;
   private adopted = false;
   private readonly now: () => number;
@@ -109,6 +116,13 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       }
     }
     await this.reap();
+    if ((await this.runtime.status()).engine.reachable) this.refill();
+  }
+
+  /** Pooled sessions: how many, and how many are ready to hand out. */
+  get poolView(): { size: number; ready: number; target: number } {
+    const ready = [...this.pool.values()].filter((s) => s.nodes.get("node1")?.status === "ready").length;
+    return { size: this.pool.size, ready, target: this.opts.poolSize ?? 0 };
   }
 
   /** Adopts live sessions of this instance and removes dead, expired and orphaned ones. */
@@ -123,9 +137,12 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     let adopted = 0;
     let removed = 0;
     for (const [id, nodes] of bySession) {
-      if (this.sessions.has(id)) continue; // created by this process meanwhile
-      const expiresAt = Math.min(...nodes.map((n) => n.expiresAt.getTime()));
-      if (expiresAt <= this.now() || nodes.some((n) => !n.running)) {
+      if (this.sessions.has(id) || this.pool.has(id)) continue; // made by this process meanwhile
+      let expiresAt: number | undefined = Math.min(...nodes.map((n) => n.expiresAt.getTime()));
+      const pooled = nodes.some((n) => n.pooled);
+      if (pooled && nodes.every((n) => n.running)) expiresAt = await this.readClaim(id);
+      const alive = nodes.every((n) => n.running) && (expiresAt === undefined || expiresAt > this.now());
+      if (!alive || (expiresAt === undefined && this.pool.size >= (this.opts.poolSize ?? 0))) {
         if (await this.removeLeftover(id)) removed++;
         continue;
       }
@@ -133,31 +150,49 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       for (const n of nodes) {
         states.set(n.name, { name: n.name, status: "ready", message: "ready", ready: Promise.resolve() });
       }
-      this.sessions.set(id, {
-        id,
-        createdAt: this.now(),
-        expiresAt,
-        nodes: states,
-        provisioned: Promise.resolve(),
-      });
+      const session: Session = { id, createdAt: this.now(), expiresAt: expiresAt ?? Infinity, nodes: states, provisioned: Promise.resolve() };
+      if (expiresAt === undefined) this.pool.set(id, session); // never handed out: back into the pool
+      else this.sessions.set(id, session);
       adopted++;
     }
+    const all = [...this.sessions.values(), ...this.pool.values()];
     // The registry may have been recreated since (setup): join it to every network again.
+    await Promise.allSettled(all.map((s) => this.runtime.createNetwork(s.id, this.labels(s))));
+    // Shells opened by the previous server outlive its `docker exec` clients: end them.
     await Promise.allSettled(
-      [...this.sessions.values()].map((s) =>
-        this.runtime.createNetwork(s.id, { instance: this.opts.instance, sessionId: s.id, expiresAt: new Date(s.expiresAt) }),
+      all.flatMap((s) =>
+        [...s.nodes.keys()].map((node) => this.runtime.exec(s.id, node, ["playground-shell", "--reap"], { timeoutMs: 5000 })),
       ),
     );
-    // Shells opened by the previous server outlive its `docker exec` clients: end them.
-    const adoptedNodes = [...this.sessions.values()].flatMap((s) => [...s.nodes.keys()].map((n) => [s.id, n] as const));
-    await Promise.allSettled(
-      adoptedNodes.map(([id, node]) => this.runtime.exec(id, node, ["playground-shell", "--reap"], { timeoutMs: 5000 })),
-    );
     for (const id of await this.runtime.listOrphanSessions()) {
-      if (!this.sessions.has(id) && (await this.removeLeftover(id))) removed++;
+      if (!this.sessions.has(id) && !this.pool.has(id) && (await this.removeLeftover(id))) removed++;
     }
-    this.log("sessions_adopted", { adopted, removed });
+    this.log("sessions_adopted", { adopted, removed, pooled: this.pool.size });
     return { adopted, removed };
+  }
+
+  /**
+   * A pooled session's expiry is decided when it is handed out, after its
+   * labels were written: it is kept in the node (/run/playground/claim).
+   * undefined: never handed out.
+   */
+  private async readClaim(id: string): Promise<number | undefined> {
+    const r = await this.runtime.exec(id, "node1", ["cat", CLAIM_FILE], { timeoutMs: 5000 }).catch(() => undefined);
+    const at = r?.exitCode === 0 ? Date.parse(r.stdout.trim()) : NaN;
+    return Number.isNaN(at) ? undefined : at;
+  }
+
+  private async writeClaim(session: Session): Promise<void> {
+    const iso = new Date(session.expiresAt).toISOString();
+    // argv, not a shell string: the date is passed as $1.
+    const cmd = ["sh", "-c", 'mkdir -p /run/playground && printf %s "$1" > "$2"', "claim", iso, CLAIM_FILE];
+    const r = await this.runtime.exec(session.id, "node1", cmd, { timeoutMs: 5000 });
+    if (r.exitCode !== 0) throw new Error(`recording the claim failed: ${r.stderr}`);
+  }
+
+  private labels(s: Session) {
+    const expiresAt = Number.isFinite(s.expiresAt) ? s.expiresAt : this.now() + this.opts.sessionTtlMs;
+    return { instance: this.opts.instance, sessionId: s.id, expiresAt: new Date(expiresAt), pooled: this.pool.has(s.id) };
   }
 
   /** One leftover that cannot be removed must not stop the server: it is logged and tried again next start. */
@@ -183,21 +218,55 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     // Checked again: another request may have taken the last seat meanwhile.
     if (this.activeCount >= this.opts.maxSessions) throw new CapacityError(this.opts.maxSessions);
 
-    const id = newSessionId();
-    const createdAt = this.now();
-    const expiresAt = createdAt + this.opts.sessionTtlMs;
-    const node: NodeState = {
-      name: "node1",
-      status: "provisioning",
-      message: "creating the session's network",
-      ready: Promise.resolve(),
-    };
-    const session: Session = { id, createdAt, expiresAt, nodes: new Map([[node.name, node]]), provisioned: Promise.resolve() };
-    node.ready = this.provision(session, node);
-    session.provisioned = node.ready.catch(() => {});
-    this.sessions.set(id, session);
-    this.log("session_created", { sessionId: id });
+    const session = (await this.takeFromPool()) ?? this.startSession(false);
+    this.sessions.set(session.id, session);
+    this.log("session_created", { sessionId: session.id });
+    this.refill();
     return this.view(session);
+  }
+
+  /** A ready pooled session, recorded as handed out; undefined when none is ready. */
+  private async takeFromPool(): Promise<Session | undefined> {
+    for (const session of this.pool.values()) {
+      if (session.nodes.get("node1")?.status !== "ready") continue;
+      this.pool.delete(session.id);
+      session.createdAt = this.now();
+      session.expiresAt = session.createdAt + this.opts.sessionTtlMs;
+      try {
+        await this.writeClaim(session);
+        return session;
+      } catch (e) {
+        this.log("pool_claim_failed", { sessionId: session.id, error: String(e) });
+        await this.removeLeftover(session.id);
+      }
+    }
+    return undefined;
+  }
+
+  /** Starts pooled sessions until the pool is full; failures are retried on the reaper's next tick. */
+  private refill(): void {
+    const want = (this.opts.poolSize ?? 0) - this.pool.size;
+    for (let i = 0; i < want; i++) {
+      const session = this.startSession(true);
+      this.pool.set(session.id, session);
+      session.provisioned.then(() => {
+        if (session.nodes.get("node1")?.status === "failed") this.pool.delete(session.id);
+      });
+    }
+  }
+
+  private startSession(pooled: boolean): Session {
+    const node: NodeState = { name: "node1", status: "provisioning", message: "creating the session's network", ready: Promise.resolve() };
+    const session: Session = {
+      id: newSessionId(),
+      createdAt: this.now(),
+      expiresAt: pooled ? Infinity : this.now() + this.opts.sessionTtlMs,
+      nodes: new Map([[node.name, node]]),
+      provisioned: Promise.resolve(),
+    };
+    node.ready = this.provision(session, node, pooled);
+    session.provisioned = node.ready.catch(() => {});
+    return session;
   }
 
   /** Throws the error a person should see when the engine cannot start sessions. */
@@ -211,8 +280,9 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     if (!status.registryRunning) throw new ImagesMissingError("The playground registry is not running");
   }
 
-  private async provision(session: Session, node: NodeState): Promise<void> {
-    const labels = { instance: this.opts.instance, sessionId: session.id, expiresAt: new Date(session.expiresAt) };
+  private async provision(session: Session, node: NodeState, pooled: boolean): Promise<void> {
+    const expiresAt = pooled ? this.now() + this.opts.sessionTtlMs : session.expiresAt;
+    const labels = { instance: this.opts.instance, sessionId: session.id, expiresAt: new Date(expiresAt), pooled };
     const started = this.now();
     try {
       await this.runtime.createNetwork(session.id, labels);
@@ -223,7 +293,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       if (session.ending) throw new PlaygroundError("session_ended", "the session ended while it was starting", 410);
       node.status = "ready";
       node.message = "ready";
-      this.log("node_ready", { sessionId: session.id, node: node.name, ms: this.now() - started });
+      this.log("node_ready", { sessionId: session.id, node: node.name, ms: this.now() - started, pooled });
     } catch (e) {
       node.status = "failed";
       // Engine errors can name host paths and addresses: people get a plain reason, the log the detail.

@@ -9,6 +9,8 @@ export interface SandboxLabels {
   instance: string;
   sessionId: string;
   expiresAt: Date;
+  /** Started ahead in the pool: the real expiry is recorded in the node when handed out. */
+  pooled?: boolean;
 }
 
 export interface NodeSpec {
@@ -23,6 +25,7 @@ export interface FoundNode {
   name: string;
   expiresAt: Date;
   running: boolean;
+  pooled?: boolean;
 }
 
 export interface ExecOptions {

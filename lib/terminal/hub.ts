@@ -55,6 +55,7 @@ export class TerminalHub {
   private process?: TerminalProcess;
   private paused = false;
   private mirrorPending = 0;
+  private pending: Buffer[] = [];
   private stallTimer?: NodeJS.Timeout;
   private size = { cols: 80, rows: 24 };
   private closed = false;
@@ -138,10 +139,18 @@ export class TerminalHub {
     return proc;
   }
 
-  private onOutput(data: string): void {
-    const chunk = Buffer.from(data, "utf8");
+  /** Output is gathered for one turn of the event loop and sent as one frame: fewer, larger frames. */
+  private onOutput(data: Buffer): void {
+    this.pending.push(data);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.closed || this.pending.length === 0) return;
+    const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
     this.mirrorPending += chunk.length;
-    this.mirror.write(data, () => {
+    this.mirror.write(chunk, () => {
       this.mirrorPending -= chunk.length;
       this.maybeResume();
     });

@@ -6,7 +6,8 @@ export interface TerminalProcess {
   pause(): void;
   resume(): void;
   kill(): void;
-  onData(listener: (data: string) => void): void;
+  /** Output as raw bytes: decoding is left to the terminals that show it. */
+  onData(listener: (data: Buffer) => void): void;
   onExit(listener: (exitCode: number) => void): void;
 }
 

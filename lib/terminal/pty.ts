@@ -23,7 +23,8 @@ export function ptyDockerExec(instance: string, env: NodeJS.ProcessEnv): SpawnTe
         containerName(instance, target.sessionId, target.node),
         "/usr/local/bin/playground-shell", target.name,
       ],
-      { name: "xterm-256color", cols, rows, env: childEnv },
+      // encoding null: output stays bytes, never decoded here and encoded again.
+      { name: "xterm-256color", cols, rows, env: childEnv, encoding: null },
     );
     return {
       write: (data) => pty.write(data),
@@ -31,7 +32,8 @@ export function ptyDockerExec(instance: string, env: NodeJS.ProcessEnv): SpawnTe
       pause: () => pty.pause(),
       resume: () => pty.resume(),
       kill: () => pty.kill(),
-      onData: (listener) => void pty.onData(listener),
+      // With encoding null node-pty hands out Buffers, though its types say string.
+      onData: (listener) => void pty.onData((data) => listener(data as unknown as Buffer)),
       onExit: (listener) => void pty.onExit(({ exitCode }) => listener(exitCode)),
     };
   };

@@ -8,6 +8,8 @@ export class FakeRuntime implements SandboxRuntime {
   readonly orphans = new Set<string>();
   readonly removed: string[] = [];
   readonly execs: { sessionId: string; node: string; cmd: string[] }[] = [];
+  /** What each node's claim file holds (pooled sessions handed out). */
+  readonly claims = new Map<string, string>();
   status_: RuntimeStatus = { engine: { reachable: true, version: "fake" }, sandboxImage: true, registryRunning: true };
   /** When set, startNode fails with this error. */
   failStart?: Error;
@@ -31,11 +33,18 @@ export class FakeRuntime implements SandboxRuntime {
       name: spec.name,
       expiresAt: spec.labels.expiresAt,
       running: true,
+      pooled: !!spec.labels.pooled,
     });
   }
 
   async exec(sessionId: string, node: string, cmd: string[]): Promise<ExecResult> {
     this.execs.push({ sessionId, node, cmd });
+    const claimFile = "/run/playground/claim";
+    if (cmd[0] === "sh" && cmd.at(-1) === claimFile) this.claims.set(sessionId, cmd.at(-2)!);
+    if (cmd[0] === "cat" && cmd[1] === claimFile) {
+      const claim = this.claims.get(sessionId);
+      return claim ? { exitCode: 0, stdout: claim, stderr: "" } : { exitCode: 1, stdout: "", stderr: "No such file" };
+    }
     return { exitCode: 0, stdout: cmd.join(" "), stderr: "" };
   }
 

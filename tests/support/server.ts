@@ -41,6 +41,7 @@ export async function startServer(env: Record<string, string> = {}, instance = n
       HOST: "127.0.0.1",
       PLAYGROUND_INSTANCE: instance,
       RATE_LIMIT_SESSIONS: "1000",
+      POOL_SIZE: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -15,13 +15,28 @@ export interface TerminalClientOptions {
   origin?: string;
   cols?: number;
   rows?: number;
+  /**
+   * Keep the screen in a headless xterm and acknowledge after it parsed the
+   * output, as the browser does (default). Off: acknowledge on receipt, to
+   * measure the server alone.
+   */
+  screen?: boolean;
 }
+
+/** How much of the latest output is kept for waitFor and `output`. */
+const KEPT_CHARS = 1024 * 1024;
+/** waitFor looks at most this far back: what it waits for is near the end. */
+const SEARCHED_CHARS = 256 * 1024;
 
 export class TestTerminal {
   readonly screen: Terminal;
   readonly messages: ServerMessage[] = [];
-  /** Everything written to the screen (snapshots and output), decoded. */
+  /** The latest output written to the screen (snapshots and output), decoded, at most KEPT_CHARS. */
   output = "";
+  /** Characters received in all: a position for waitFor's `from`. */
+  received = 0;
+  /** Bytes of terminal output received. */
+  bytes = 0;
   closed?: { code: number; reason: string };
   private ws!: WebSocket;
   private unacked = 0;
@@ -43,13 +58,15 @@ export class TestTerminal {
     this.ws.on("message", (data, isBinary) => {
       if (isBinary) {
         const bytes = data as Buffer;
-        this.output += bytes.toString("utf8");
-        this.screen.write(bytes, () => this.ack(bytes.length));
+        this.bytes += bytes.length;
+        this.keep(bytes.toString("utf8"));
+        if (this.opts.screen === false) this.ack(bytes.length);
+        else this.screen.write(bytes, () => this.ack(bytes.length));
       } else {
         const message = JSON.parse(data.toString()) as ServerMessage;
         this.messages.push(message);
         if (message.type === "snapshot") {
-          this.output += message.data;
+          this.keep(message.data);
           this.screen.write(message.data);
         }
       }
@@ -63,6 +80,17 @@ export class TestTerminal {
       this.ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
       this.ws.once("error", reject);
     });
+  }
+
+  private keep(text: string): void {
+    this.received += text.length;
+    this.output += text;
+    if (this.output.length > 2 * KEPT_CHARS) this.output = this.output.slice(-KEPT_CHARS);
+  }
+
+  /** The position to pass to waitFor as `from`: only output after now counts. */
+  mark(): number {
+    return this.received;
   }
 
   private ack(bytes: number): void {
@@ -90,13 +118,14 @@ export class TestTerminal {
   }
 
   /**
-   * Waits until the output since `from` (an index into output), with colours
-   * and other escape sequences removed, matches.
+   * Waits until the output since `from` (a mark()), with colours and other
+   * escape sequences removed, matches. Only the last SEARCHED_CHARS count.
    */
   async waitFor(pattern: RegExp | string, timeoutMs = 15_000, from = 0): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const matches = () => {
-      const seen = plain(this.output.slice(from));
+      const start = this.output.length - (this.received - from);
+      const seen = plain(this.output.slice(Math.max(start, this.output.length - SEARCHED_CHARS, 0)));
       return typeof pattern === "string" ? seen.includes(pattern) : pattern.test(seen);
     };
     while (!matches()) {

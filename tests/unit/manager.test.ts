@@ -170,3 +170,64 @@ describe("SessionManager", () => {
     await assert.rejects(t.manager.exec(view.id, "node9", ["true"]), { code: "node_not_found" });
   });
 });
+
+describe("the warm pool", () => {
+  function pooled(poolSize: number) {
+    const runtime = new FakeRuntime();
+    const manager = new SessionManager(runtime, unlimited, {
+      instance: "t", sessionTtlMs: 60_000, maxSessions: 5, reaperIntervalMs: 60_000, poolSize,
+    });
+    return { runtime, manager };
+  }
+
+  test("start fills the pool; a new session comes from it ready, with its expiry recorded in the node", async () => {
+    const { runtime, manager } = pooled(2);
+    await manager.start();
+    await settle();
+    assert.deepEqual(manager.poolView, { size: 2, ready: 2, target: 2 });
+    assert.equal(manager.activeCount, 0, "pooled sessions hold no seat");
+    const before = Date.now();
+    const view = await manager.create("c");
+    manager.stop();
+    assert.equal(view.nodes[0]?.status, "ready");
+    assert.ok(Date.parse(view.expiresAt) >= before + 60_000);
+    assert.equal(runtime.claims.get(view.id), view.expiresAt);
+    await settle();
+    assert.equal(manager.poolView.size, 2, "refilled");
+    assert.equal(manager.activeCount, 1);
+  });
+
+  test("with the pool empty or still starting, a session is started as usual", async () => {
+    const { runtime, manager } = pooled(1);
+    let open!: () => void;
+    runtime.startGate = new Promise((r) => (open = r));
+    await manager.start();
+    const view = await manager.create("c");
+    manager.stop();
+    assert.equal(view.nodes[0]?.status, "provisioning");
+    open();
+    await manager.readyNode(view.id, "node1", 1000);
+    assert.equal(runtime.claims.size, 0);
+  });
+
+  test("a restart puts unclaimed pooled sessions back in the pool and adopts claimed ones with their expiry", async () => {
+    const { runtime, manager } = pooled(2);
+    await manager.start();
+    await settle();
+    const claimed = await manager.create("c");
+    manager.stop();
+    await settle();
+    const expired = "f".repeat(24);
+    runtime.nodes.set("exp", { sessionId: expired, name: "node1", expiresAt: new Date(Date.now() + 60_000), running: true, pooled: true });
+    runtime.claims.set(expired, new Date(Date.now() - 1000).toISOString());
+
+    const restarted = new SessionManager(runtime, unlimited, {
+      instance: "t", sessionTtlMs: 60_000, maxSessions: 5, reaperIntervalMs: 60_000, poolSize: 2,
+    });
+    const result = await restarted.adopt();
+    assert.equal(restarted.get(claimed.id).expiresAt, claimed.expiresAt);
+    assert.deepEqual(restarted.poolView, { size: 2, ready: 2, target: 2 });
+    assert.equal(result.adopted, 3);
+    assert.ok(runtime.removed.includes(expired));
+  });
+});

@@ -19,6 +19,7 @@ export const GET = handle(async () => {
       ...(status.engine.reachable && !ok ? { message: "Images are missing: the operator should run npm run setup" } : {}),
     },
     sessions: { active: manager.activeCount, max: manager.maxSessions },
+    pool: manager.poolView,
   };
   return json(body, ok ? 200 : 503);
 });

@@ -1,0 +1,293 @@
+/**
+ * npm run bench: measures what users feel, each figure beside the limit of
+ * the same machine, in one run. Prints a table and writes
+ * .bench/results.json. Not a test: nothing here passes or fails.
+ *
+ *   BENCH_SESSIONS  sessions per time-to-prompt series (default 20)
+ *   BENCH_KEYS      keystrokes per echo series (default 500)
+ *   BENCH_CYCLES    create/delete cycles for leftovers (default 100)
+ */
+import { spawn as spawnPty } from "node-pty";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { docker, newInstance, removeInstance, resourcesOf, startServer, type TestServer } from "../support/server";
+import { TestTerminal } from "../support/terminal-client";
+import { percentile, round } from "./stats";
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
+const KEYS = Number(process.env.BENCH_KEYS ?? 500);
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 100);
+const SANDBOX_IMAGE = "playground/sandbox:latest";
+
+interface Row {
+  figure: string;
+  value: string;
+  limit?: string;
+  target?: string;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+const record = (key: string, row: Row, data: unknown) => {
+  rows.push(row);
+  results[key] = data;
+  console.error(`  ${row.figure}: ${row.value}${row.limit ? ` (limit: ${row.limit})` : ""}`);
+};
+const ms = (n: number) => `${round(n, 0)} ms`;
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+
+async function waitPool(server: TestServer, ready: number) {
+  for (;;) {
+    const h = await (await server.api("/api/health")).json();
+    if (h.pool.ready >= ready) return;
+    await sleep(100);
+  }
+}
+
+/** POST /api/sessions until the terminal socket shows the first prompt. */
+async function timeToPrompt(server: TestServer, pooled: boolean): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    if (pooled) await waitPool(server, 1);
+    const started = performance.now();
+    const session = await server.createSession();
+    const t = await TestTerminal.open({ baseUrl: server.url, sessionId: session.id });
+    await t.waitForPrompt(60_000);
+    samples.push(performance.now() - started);
+    t.close();
+    await server.api(`/api/sessions/${session.id}`, { method: "DELETE" });
+  }
+  return samples;
+}
+
+/** The limit: a bare `docker run` of the sandbox image until its inner engine answers. */
+async function bareDockerRun(runs: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const name = `playground-bench-bare-${i}`;
+    const started = performance.now();
+    execFileSync("docker", [
+      "run", "-d", "--rm", "--name", name, "--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN",
+      "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+      "--security-opt", "systempaths=unconfined", "--cgroupns", "private", "--tmpfs", "/run",
+      "-v", "/var/lib/docker", SANDBOX_IMAGE,
+    ]);
+    for (;;) {
+      const logs = execFileSync("docker", ["logs", name], { stdio: ["ignore", "pipe", "pipe"] }).toString();
+      if (logs.includes("PLAYGROUND_READY")) break;
+      await sleep(10);
+    }
+    samples.push(performance.now() - started);
+    execFileSync("docker", ["rm", "-f", "-v", name], { stdio: "ignore" });
+  }
+  return samples;
+}
+
+/** Keystroke to echo, one character at a time, through the terminal socket. */
+async function echoOverSocket(server: TestServer, sessionId: string): Promise<number[]> {
+  const t = await TestTerminal.open({ baseUrl: server.url, sessionId });
+  await t.waitForPrompt();
+  t.type("cat > /dev/null\r");
+  await sleep(300);
+  const samples: number[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    const ch = String.fromCharCode(97 + (i % 26));
+    const mark = t.mark();
+    const started = performance.now();
+    t.type(ch);
+    while (!(t.received > mark && t.output.slice(mark - t.received).includes(ch))) await new Promise((r) => setImmediate(r));
+    samples.push(performance.now() - started);
+  }
+  t.type("\x03");
+  t.close();
+  return samples;
+}
+
+/** The same through a bare `docker exec -it` in a pty: the limit of the backend. */
+async function echoOverBareExec(container: string): Promise<number[]> {
+  const pty = spawnPty("docker", ["exec", "-it", container, "cat"], { cols: 100, rows: 30, env: process.env as Record<string, string> });
+  let out = "";
+  pty.onData((d) => (out += d));
+  await sleep(500);
+  const samples: number[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    const ch = String.fromCharCode(97 + (i % 26));
+    const mark = out.length;
+    const started = performance.now();
+    pty.write(ch);
+    while (!out.slice(mark).includes(ch)) await new Promise((r) => setImmediate(r));
+    samples.push(performance.now() - started);
+  }
+  pty.kill();
+  return samples;
+}
+
+/** The limit: the same output through a bare `docker exec -it` in a pty, read as fast as it comes. */
+async function bareThroughput(container: string): Promise<number> {
+  const bytes = 128 * 1024 * 1024;
+  const pty = spawnPty("docker", ["exec", "-it", container, "sh", "-c", `head -c ${bytes} /dev/zero | tr '\\0' 'x'; echo DONE-$((1+1))`], {
+    cols: 200, rows: 50, env: process.env as Record<string, string>,
+  });
+  let received = 0;
+  let tail = "";
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    pty.onData((d) => {
+      received += Buffer.byteLength(d);
+      tail = (tail + d).slice(-64);
+      if (tail.includes("DONE-2")) resolve();
+    });
+    pty.onExit(() => resolve());
+  });
+  pty.kill();
+  return received / 1e6 / ((performance.now() - started) / 1000);
+}
+
+/** Output throughput to a client that acknowledges like the browser, and Ctrl+C under a flood. */
+async function throughputAndInterrupt(server: TestServer, sessionId: string) {
+  // A client that acknowledges on receipt: the server's pipeline alone.
+  const t = await TestTerminal.open({ baseUrl: server.url, sessionId, cols: 200, rows: 50, screen: false });
+  await t.waitForPrompt();
+  const bytes = 128 * 1024 * 1024;
+  let mark = t.mark();
+  const before = t.bytes;
+  const started = performance.now();
+  t.type(`head -c ${bytes} /dev/zero | tr '\\0' 'x'; echo; echo DONE-$((1+1))\r`);
+  await t.waitFor("DONE-2", 120_000, mark);
+  const seconds = (performance.now() - started) / 1000;
+  const mbPerS = (t.bytes - before) / 1e6 / seconds;
+
+  const interrupts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    mark = t.mark();
+    t.type("yes flood-flood-flood\r");
+    await t.waitFor(/(flood-flood-flood\r\n){100}/, 10_000, mark);
+    await sleep(500);
+    mark = t.mark();
+    const sent = performance.now();
+    t.type("\x03");
+    await t.waitFor(/\^C\r\n.*node1:\S*[#$] $/ms, 30_000, mark);
+    interrupts.push(performance.now() - sent);
+  }
+  t.close();
+  return { mbPerS, interrupts };
+}
+
+function containerMemoryMiB(names: string[]): number {
+  const out = execFileSync("docker", ["stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", ...names]).toString();
+  let total = 0;
+  for (const line of out.trim().split("\n")) {
+    const m = /\s([\d.]+)(KiB|MiB|GiB)\s*\//.exec(line);
+    if (!m) continue;
+    total += Number(m[1]) * (m[2] === "GiB" ? 1024 : m[2] === "KiB" ? 1 / 1024 : 1);
+  }
+  return total;
+}
+
+/** Resident memory (MiB) of processes whose command line contains `needle`. */
+function processMemoryMiB(needle: string): number {
+  const out = execFileSync("ps", ["-eo", "rss=,args="]).toString();
+  return out.split("\n").filter((l) => l.includes(needle) && !l.includes("ps -eo")).reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0]) / 1024, 0);
+}
+
+async function memoryPerIdleSession(server: TestServer, pid: number | undefined) {
+  const serverBefore = pid ? Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)]).toString()) / 1024 : 0;
+  const sessions = [];
+  const terms: TestTerminal[] = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const s = await server.createSession();
+    sessions.push(s);
+    const t = await TestTerminal.open({ baseUrl: server.url, sessionId: s.id });
+    await t.waitForPrompt(60_000);
+    terms.push(t);
+  }
+  await sleep(10_000); // let them settle into idle
+  const names = sessions.map((s) => `playground-${server.instance}-${s.id}-node1`);
+  const nodes = containerMemoryMiB(names);
+  const execs = processMemoryMiB(`docker exec -it -e TERM=xterm-256color -e COLORTERM=truecolor playground-${server.instance}-`);
+  const serverAfter = pid ? Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)]).toString()) / 1024 : 0;
+  for (const t of terms) t.close();
+  await Promise.all(sessions.map((s) => server.api(`/api/sessions/${s.id}`, { method: "DELETE" })));
+  const perSession = (nodes + execs + Math.max(0, serverAfter - serverBefore)) / SESSIONS;
+  return { nodesMiB: nodes / SESSIONS, execMiB: execs / SESSIONS, serverShareMiB: (serverAfter - serverBefore) / SESSIONS, perSession, serverAfter };
+}
+
+async function teardownAndLeftovers(server: TestServer) {
+  const teardown: number[] = [];
+  for (let i = 0; i < CYCLES; i++) {
+    const s = await server.readySession();
+    const t = await TestTerminal.open({ baseUrl: server.url, sessionId: s.id });
+    await t.waitForPrompt(60_000);
+    const started = performance.now();
+    await server.api(`/api/sessions/${s.id}`, { method: "DELETE" });
+    teardown.push(performance.now() - started);
+    await t.closedPromise();
+  }
+  await sleep(1000);
+  const left = await resourcesOf(server.instance);
+  const execs = execFileSync("ps", ["-eo", "args="]).toString().split("\n").filter((l) => l.includes(`playground-${server.instance}-`)).length;
+  return { teardown, left, execs };
+}
+
+async function main() {
+  const instance = newInstance();
+  const machine = `${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Docker ${(await docker.version()).Version}`;
+  console.error(`benchmark on ${machine}; instance ${instance}`);
+  try {
+    console.error("time to prompt");
+    const bare = await bareDockerRun(5);
+    const noPool = await startServer({ POOL_SIZE: "0" }, instance);
+    const cold = await timeToPrompt(noPool, false);
+    await noPool.stop();
+    const withPool = await startServer({ POOL_SIZE: "2" }, instance);
+    const warm = await timeToPrompt(withPool, true);
+    record("timeToPromptPool", { figure: "time to prompt, pool (p50 / p95)", value: `${ms(percentile(warm, 50))} / ${ms(percentile(warm, 95))}`, limit: `bare docker run to engine ready p50 ${ms(percentile(bare, 50))}`, target: "<= 300 / 600 ms" }, warm);
+    record("timeToPromptNoPool", { figure: "time to prompt, no pool (p50 / p95)", value: `${ms(percentile(cold, 50))} / ${ms(percentile(cold, 95))}`, limit: `bare docker run p50 ${ms(percentile(bare, 50))}` }, { cold, bare });
+
+    console.error("echo");
+    const s = await withPool.readySession();
+    const viaSocket = await echoOverSocket(withPool, s.id);
+    const viaExec = await echoOverBareExec(`playground-${instance}-${s.id}-node1`);
+    record("echo", { figure: `keystroke echo over the socket (p50 / p99, ${KEYS} keys)`, value: `${round(percentile(viaSocket, 50), 2)} / ${round(percentile(viaSocket, 99), 2)} ms`, limit: `bare docker exec -it: ${round(percentile(viaExec, 50), 2)} / ${round(percentile(viaExec, 99), 2)} ms`, target: "p99 <= 10 ms" }, { viaSocket, viaExec });
+
+    console.error("throughput and Ctrl+C");
+    const flow = await throughputAndInterrupt(withPool, s.id);
+    const bareMbPerS = await bareThroughput(`playground-${instance}-${s.id}-node1`);
+    record("throughput", { figure: "output throughput with flow control", value: `${round(flow.mbPerS)} MB/s`, limit: `bare docker exec -it in a pty: ${round(bareMbPerS)} MB/s`, target: ">= 20 MB/s" }, { mbPerS: flow.mbPerS, bareMbPerS });
+    record("interrupt", { figure: "Ctrl+C to prompt under `yes` (p50 / max of 5)", value: `${ms(percentile(flow.interrupts, 50))} / ${ms(Math.max(...flow.interrupts))}`, target: "<= 300 ms" }, flow.interrupts);
+    await withPool.api(`/api/sessions/${s.id}`, { method: "DELETE" });
+    await withPool.stop();
+
+    console.error("memory");
+    const memServer = await startServer({ POOL_SIZE: "0" }, instance);
+    const pid = Number(execFileSync("pgrep", ["-n", "-f", "tsx/dist/loader.mjs server.ts"]).toString().trim()) || undefined;
+    const mem = await memoryPerIdleSession(memServer, pid);
+    const fit = Math.floor((totalmem() / 2 ** 20 - mem.serverAfter) / mem.perSession);
+    record("memory", { figure: `host memory per idle session (${SESSIONS} open)`, value: `${round(mem.perSession)} MiB (node ${round(mem.nodesMiB)}, docker exec ${round(mem.execMiB)}, server ${round(mem.serverShareMiB)})`, limit: `${fit} idle sessions fit in ${round(totalmem() / 2 ** 30, 0)} GiB`, target: ">= 100 sessions" }, { ...mem, fit });
+
+    console.error(`teardown and leftovers (${CYCLES} cycles)`);
+    const td = await teardownAndLeftovers(memServer);
+    const leftovers = td.left.containers.length + td.left.volumes.length + td.left.networks.length + td.execs;
+    record("teardown", { figure: "DELETE /api/sessions/:id (p50 / max)", value: `${ms(percentile(td.teardown, 50))} / ${ms(Math.max(...td.teardown))}`, target: "<= 3 s" }, td.teardown);
+    record("leftovers", { figure: `leftovers after ${CYCLES} create/delete cycles`, value: String(leftovers), target: "0" }, td);
+    await memServer.stop();
+  } finally {
+    await removeInstance(instance);
+  }
+
+  mkdirSync(".bench", { recursive: true });
+  writeFileSync(".bench/results.json", JSON.stringify({ machine, when: new Date().toISOString(), results }, null, 2));
+  const width = Math.max(...rows.map((r) => r.figure.length));
+  console.log(`\nBenchmark on ${machine}\n`);
+  console.log(`| ${"figure".padEnd(width)} | value | limit on this machine | target |`);
+  console.log(`| ${"-".repeat(width)} | --- | --- | --- |`);
+  for (const r of rows) console.log(`| ${r.figure.padEnd(width)} | ${r.value} | ${r.limit ?? ""} | ${r.target ?? ""} |`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

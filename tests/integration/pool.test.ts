@@ -1,0 +1,49 @@
+/** The warm pool on the real engine: sessions handed out ready, refilled, kept across a restart. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { newInstance, removeInstance, resourcesOf, startServer, type TestServer } from "../support/server";
+import { TestTerminal } from "../support/terminal-client";
+
+async function poolReady(server: TestServer, ready: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const health = await (await server.api("/api/health")).json();
+    if (health.pool.ready >= ready) return;
+    if (Date.now() > deadline) throw new Error(`pool not ready: ${JSON.stringify(health.pool)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test("a pooled session is ready at once, the pool refills, and a restart keeps both", async () => {
+  const instance = newInstance();
+  try {
+    const first = await startServer({ POOL_SIZE: "1" }, instance);
+    await poolReady(first, 1);
+    const session = await first.createSession();
+    assert.equal(session.nodes[0]?.status, "ready", "handed out ready");
+    const t = await TestTerminal.open({ baseUrl: first.url, sessionId: session.id });
+    await t.waitForPrompt();
+    t.type("docker run --rm hello-world\r");
+    await t.waitFor("Hello from the Docker playground!", 30_000);
+    t.close();
+    await poolReady(first, 1);
+    assert.equal((await resourcesOf(instance)).containers.length, 2, "one handed out, one waiting");
+    await first.stop();
+
+    const second = await startServer({ POOL_SIZE: "1" }, instance);
+    try {
+      const res = await second.api(`/api/sessions/${session.id}`);
+      assert.equal(res.status, 200);
+      assert.equal((await res.json()).expiresAt, session.expiresAt, "the expiry given at hand-out survives");
+      const health = await (await second.api("/api/health")).json();
+      assert.deepEqual(health.pool, { size: 1, ready: 1, target: 1 }, "the waiting one is back in the pool");
+      assert.equal(health.sessions.active, 1);
+      assert.equal((await second.api(`/api/sessions/${session.id}`, { method: "DELETE" })).status, 204);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await removeInstance(instance);
+  }
+  assert.deepEqual(await resourcesOf(instance), { containers: [], volumes: [], networks: [] });
+});
