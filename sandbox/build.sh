@@ -87,11 +87,13 @@ seed_catalog() {
     /usr/bin/docker-registry serve /etc/docker/registry/seed.yml >/dev/null
   wait_for_registry "$seeder"
   for pair in "$@"; do
-    local ref=${pair%%=*} src=${pair#*=}
-    docker tag "$src" "127.0.0.1:$registry_port/library/$ref"
-    docker push -q "127.0.0.1:$registry_port/library/$ref" >/dev/null \
+    local ref=${pair%%=*} src=${pair#*=} repo
+    # Official images live under library/ on Docker Hub; others keep their owner.
+    case $ref in */*) repo=$ref ;; *) repo=library/$ref ;; esac
+    docker tag "$src" "127.0.0.1:$registry_port/$repo"
+    docker push -q "127.0.0.1:$registry_port/$repo" >/dev/null \
       || { docker rm -f "$seeder" >/dev/null; die "pushing $ref into the registry failed"; }
-    docker rmi "127.0.0.1:$registry_port/library/$ref" >/dev/null
+    docker rmi "127.0.0.1:$registry_port/$repo" >/dev/null
   done
   docker rm -f "$seeder" >/dev/null
 }
@@ -113,7 +115,7 @@ ensure_registry() {
     say "starting $registry_container as a pull-through cache of $registry_upstream"
     args=(-e "REGISTRY_PROXY_REMOTEURL=$registry_upstream" "$registry_image" /usr/bin/docker-registry serve /etc/docker/registry/seed.yml)
   else
-    say "seeding the registry: ${*%%=*}"
+    say "seeding the registry with $# names"
     seed_catalog "$@"
     args=("$registry_image")
   fi
@@ -128,9 +130,16 @@ ensure_registry() {
 ensure_base
 build "$sandbox_image" "$here/node"
 build "$registry_image" "$here/registry"
-build playground/catalog-hello-world "$here/images/hello-world"
-build playground/catalog-busybox "$here/images/busybox"
-ensure_registry \
-  hello-world:latest=playground/catalog-hello-world \
-  busybox:latest=playground/catalog-busybox \
-  debian:latest="$base_image" debian:13="$base_image" debian:trixie="$base_image" debian:stable="$base_image"
+
+# The catalog: every folder of sandbox/images is an image, served under the
+# names its `tags` file lists (one per line; Docker Hub's official names).
+catalog=()
+for dir in "$here"/images/*/; do
+  name=$(basename "$dir")
+  [ -f "$dir/Dockerfile" ] && [ -f "$dir/tags" ] || die "sandbox/images/$name needs a Dockerfile and a tags file"
+  build "playground/catalog-$name" "$dir"
+  while read -r ref; do
+    [ -n "$ref" ] && catalog+=("$ref=playground/catalog-$name")
+  done < "$dir/tags"
+done
+ensure_registry "${catalog[@]}"

@@ -1,0 +1,97 @@
+/**
+ * The image catalog inside a real sandbox, offline: the images lessons use
+ * come from the playground's registry under their usual names and behave as
+ * their official images do where lessons depend on it.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { SessionView } from "../../lib/protocol";
+import { startServer, type TestServer } from "../support/server";
+
+describe("the image catalog", () => {
+  let server: TestServer;
+  let session: SessionView;
+  /** Runs a shell script in node1 (the script is ours, not user input). */
+  const sh = (script: string) => server.exec(session.id, ["sh", "-c", script]);
+  /** Fetches a URL inside the node, retrying while the service starts. */
+  const fetchInside = (url: string) =>
+    sh(`for i in $(seq 1 50); do curl -fsS ${url} && exit 0; sleep 0.2; done; exit 1`);
+
+  before(async () => {
+    server = await startServer();
+    session = await server.readySession();
+  });
+  after(async () => {
+    await server?.destroy();
+  });
+
+  test("docker run -d -p 8080:80 nginx serves nginx's welcome page", async () => {
+    const run = await sh("docker run -d -p 8080:80 nginx");
+    assert.equal(run.exitCode, 0, run.stderr);
+    const page = await fetchInside("localhost:8080");
+    assert.equal(page.exitCode, 0, page.stderr);
+    assert.match(page.stdout, /Welcome to nginx!/);
+    const own = await sh(
+      "mkdir -p /root/site && echo '<h1>mine</h1>' > /root/site/index.html && docker run -d -p 8082:80 -v /root/site:/usr/share/nginx/html:ro nginx:alpine",
+    );
+    assert.equal(own.exitCode, 0, own.stderr);
+    assert.match((await fetchInside("localhost:8082")).stdout, /<h1>mine<\/h1>/);
+    const logs = await sh("docker logs $(docker ps -q --filter publish=8080)");
+    assert.match(logs.stdout + logs.stderr, /GET \/ HTTP/, "access log goes to the container's output");
+  });
+
+  test("httpd serves htdocs on port 80", async () => {
+    assert.equal((await sh("docker run -d -p 8081:80 httpd:2.4")).exitCode, 0);
+    assert.match((await fetchInside("localhost:8081")).stdout, /It works!/);
+  });
+
+  test("redis answers PONG", async () => {
+    assert.equal((await sh("docker run -d --name cache redis")).exitCode, 0);
+    const ping = await sh("for i in $(seq 1 50); do docker exec cache redis-cli ping && exit 0; sleep 0.2; done; exit 1");
+    assert.match(ping.stdout, /PONG/);
+  });
+
+  test("python and node run code; pip and npm are there", async () => {
+    const py = await sh(`docker run --rm python:3-slim python -c "print(6*7)" && docker run --rm python:3 pip --version`);
+    assert.equal(py.exitCode, 0, py.stderr);
+    assert.match(py.stdout, /^42\n/);
+    const node = await sh(`docker run --rm node:20 node -e "console.log(6*7)" && docker run --rm node:lts npm --version`);
+    assert.equal(node.exitCode, 0, node.stderr);
+    assert.match(node.stdout, /^42\n\d+\.\d+/);
+  });
+
+  test("a Dockerfile FROM python builds and runs, with pip allowed to install", async () => {
+    const r = await sh(`mkdir -p /root/app && cd /root/app \
+      && printf 'print("built app")\\n' > app.py \
+      && printf 'FROM python:3-slim\\nWORKDIR /app\\nCOPY app.py .\\nCMD ["python", "app.py"]\\n' > Dockerfile \
+      && docker build -q -t myapp . >/dev/null && docker run --rm myapp`);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, "built app\n");
+    const lock = await sh("docker run --rm python:3 sh -c 'ls /usr/lib/python3*/EXTERNALLY-MANAGED' 2>&1");
+    assert.notEqual(lock.exitCode, 0, "pip would refuse to install into the image's Python");
+  });
+
+  test("registry:2 inside the sandbox: tag, push to localhost:5000, pull back", async () => {
+    const r = await sh(`docker run -d -p 5000:5000 --name myregistry registry:2 >/dev/null \
+      && for i in $(seq 1 50); do curl -fsS localhost:5000/v2/ >/dev/null && break; sleep 0.2; done \
+      && docker pull -q busybox >/dev/null && docker tag busybox localhost:5000/mybox:1 \
+      && docker push -q localhost:5000/mybox:1 >/dev/null && docker rmi localhost:5000/mybox:1 >/dev/null \
+      && docker pull -q localhost:5000/mybox:1 && docker run --rm localhost:5000/mybox:1 echo round-trip-ok`);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /round-trip-ok/);
+  });
+
+  test("the network toolbox has its tools", async () => {
+    const r = await sh("docker run --rm nicolaka/netshoot sh -c 'command -v curl dig nslookup ping ss tcpdump nc'");
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout.trim().split("\n").length, 7);
+  });
+
+  test("an image that is not in the catalog fails quickly with Docker's error", async () => {
+    const started = Date.now();
+    const r = await sh("docker pull no-such-image-in-the-catalog");
+    assert.notEqual(r.exitCode, 0);
+    assert.match(r.stderr, /Error|error/);
+    assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+  });
+});
