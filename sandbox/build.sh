@@ -29,11 +29,14 @@ digest_of() {
     | sha256sum | cut -c1-16
 }
 
+# Bump when the way the base is made changes: images built on an older base are rebuilt.
+base_recipe=2
+
 ensure_base() {
-  if docker image inspect "$base_image" >/dev/null 2>&1; then return; fi
-  say "no $base_image yet: trying a registry first"
+  if [ "$(label_of "$base_image" playground.base)" = "$base_recipe" ]; then return; fi
+  say "making the base image $base_image: trying a registry first"
   if timeout 120 docker pull -q debian:trixie-slim >/dev/null 2>&1; then
-    docker tag debian:trixie-slim "$base_image"
+    printf 'FROM debian:trixie-slim\nLABEL playground.base=%s\n' "$base_recipe" | docker build -q -t "$base_image" - >/dev/null
     return
   fi
   say "no registry answered: making Debian 13 with debootstrap (about 30 s)"
@@ -47,9 +50,16 @@ ensure_base() {
   trap 'rm -rf "$root"' RETURN
   debootstrap --variant=minbase trixie "$root" >/tmp/playground-debootstrap.log 2>&1 \
     || die "debootstrap failed; see /tmp/playground-debootstrap.log"
-  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/cache/apt/*.bin "$root"/var/lib/apt/lists/*
+  # As in Debian's own container images: apt keeps no package caches in image layers.
+  cat > "$root/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
   tar -C "$root" -c . | docker import \
-    --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' \
+    --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' --change "LABEL playground.base=$base_recipe" \
     --change 'LABEL org.opencontainers.image.description="Debian 13 (trixie), minbase, made by debootstrap"' \
     - "$base_image" >/dev/null
 }
