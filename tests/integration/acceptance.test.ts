@@ -1,0 +1,78 @@
+/**
+ * The acceptance projects (tests/acceptance) inside a real sandbox, offline:
+ * copied into node1 and run as a learner would.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { SessionView } from "../../lib/protocol";
+import { nodeContainer, startServer, type TestServer } from "../support/server";
+
+const projects = join(__dirname, "..", "acceptance");
+
+describe("acceptance projects", () => {
+  let server: TestServer;
+  let session: SessionView;
+  const sh = (script: string) => server.exec(session.id, ["sh", "-c", script]);
+  const fetchInside = (url: string) => sh(`for i in $(seq 1 75); do curl -fsS ${url} && exit 0; sleep 0.2; done; exit 1`);
+
+  before(async () => {
+    server = await startServer();
+    session = await server.readySession();
+    // As a learner would drop files in: a tar of the projects into /root/projects.
+    const tar = execFileSync("tar", ["-C", projects, "-c", "."]);
+    await server.exec(session.id, ["mkdir", "-p", "/root/projects"]);
+    await nodeContainer(server.instance, session.id).putArchive(tar, { path: "/root/projects" });
+  });
+  after(async () => {
+    await server?.destroy();
+  });
+
+  test("compose: two nginx services on two host ports, ps, logs, down --volumes", async () => {
+    const up = await sh("cd /root/projects/two-nginx && docker compose up -d 2>&1");
+    assert.equal(up.exitCode, 0, up.stdout);
+    assert.match((await fetchInside("localhost:8001")).stdout, /blue site/);
+    assert.match((await fetchInside("localhost:8002")).stdout, /green site/);
+    const ps = await sh("cd /root/projects/two-nginx && docker compose ps --format '{{.Service}} {{.State}}'");
+    assert.match(ps.stdout, /blue running/);
+    assert.match(ps.stdout, /green running/);
+    const logs = await sh("cd /root/projects/two-nginx && docker compose logs blue");
+    assert.match(logs.stdout, /GET \/ HTTP/);
+    const down = await sh("cd /root/projects/two-nginx && docker compose down --volumes 2>&1 && docker ps -q | wc -l");
+    assert.equal(down.exitCode, 0, down.stdout);
+    assert.match(down.stdout, /^0$/m);
+  });
+
+  test("a node app builds FROM node and serves", async () => {
+    const r = await sh("cd /root/projects/node-app && docker build -q -t node-app . && docker run -d -p 3000:3000 node-app");
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match((await fetchInside("localhost:3000")).stdout, /hello from node v20\./);
+  });
+
+  test("a python app builds FROM python and serves", async () => {
+    const r = await sh("cd /root/projects/python-app && docker build -q -t python-app . && docker run -d -p 5001:5000 python-app");
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match((await fetchInside("localhost:5001")).stdout, /hello from python 3\.\d+/);
+  });
+
+  test("rebuilding uses the layer cache; a changed file rebuilds only from its layer", async () => {
+    const again = await sh("cd /root/projects/node-app && docker build --progress=plain -t node-app . 2>&1");
+    assert.equal(again.exitCode, 0, again.stdout);
+    assert.match(again.stdout, /RUN npm install[^\n]*\n[^\n]*CACHED/);
+    const changed = await sh(
+      "cd /root/projects/node-app && echo '// changed' >> server.js && docker build --progress=plain -t node-app . 2>&1",
+    );
+    assert.equal(changed.exitCode, 0, changed.stdout);
+    assert.match(changed.stdout, /RUN npm install[^\n]*\n[^\n]*CACHED/, "the dependency layer stays cached");
+    assert.match(changed.stdout, /COPY server\.js[^\n]*\n(?![^\n]*CACHED)/, "the changed file's layer is rebuilt");
+  });
+
+  test("a multi-stage build: built with node, served by nginx, no node in the final image", async () => {
+    const r = await sh("cd /root/projects/multi-stage && docker build -q -t site . && docker run -d -p 8090:80 site");
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match((await fetchInside("localhost:8090")).stdout, /built by node v20\.[\d.]+, served by nginx/);
+    const node = await sh("docker run --rm site sh -c 'command -v node'");
+    assert.notEqual(node.exitCode, 0, "node is in the final image");
+  });
+});
