@@ -3,7 +3,13 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  {
+    ignores: [
+      ".next/**", "node_modules/**", "next-env.d.ts", "test-results/**", "playwright-report/**",
+      // Learners' projects, run inside sandboxes by the acceptance tests: not this codebase.
+      "tests/acceptance/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ["**/*.mjs"], languageOptions: { globals: globals.node } },
