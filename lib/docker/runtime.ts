@@ -87,9 +87,11 @@ export class DockerRuntime implements SandboxRuntime {
     // CgroupnsMode, MaskedPaths and ReadonlyPaths are in the Engine API (1.41) but not in dockerode's types.
     const hostConfig: Docker.HostConfig & { CgroupnsMode: "private"; MaskedPaths: string[]; ReadonlyPaths: string[] } = {
       // The smallest set that runs Docker inside: Docker's defaults plus
-      // SYS_ADMIN (mounts, cgroups) and NET_ADMIN (bridges, iptables).
+      // SYS_ADMIN (mounts, cgroups), NET_ADMIN (bridges, iptables) and
+      // SYS_PTRACE (runc needs it to `docker exec` into a container whose
+      // main process is not root, such as postgres or mysql).
       // Never --privileged: no SYS_MODULE, no SYS_RAWIO, no host devices.
-      CapAdd: ["SYS_ADMIN", "NET_ADMIN"],
+      CapAdd: ["SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE"],
       SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
       // What `--security-opt systempaths=unconfined` means: /proc and /sys
       // unmasked and writable, which the inner engine needs for its sysctls.

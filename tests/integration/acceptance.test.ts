@@ -44,6 +44,34 @@ describe("acceptance projects", () => {
     assert.match(down.stdout, /^0$/m);
   });
 
+  test("compose: WordPress with MySQL 5.7 reaches WordPress's install page", async () => {
+    const up = await sh("cd /root/projects/wordpress && docker compose up -d 2>&1");
+    assert.equal(up.exitCode, 0, up.stdout);
+    // The database initialises first; WordPress answers with its installer once it can connect.
+    const page = await sh(
+      "for i in $(seq 1 150); do curl -fsSL localhost:8000/ 2>/dev/null | grep -q 'wp-admin/install.php\\|Welcome' && { curl -fsSL localhost:8000/wp-admin/install.php; exit 0; }; sleep 0.4; done; exit 1",
+    );
+    assert.equal(page.exitCode, 0, (await sh("cd /root/projects/wordpress && docker compose logs --tail 30 2>&1")).stdout);
+    assert.match(page.stdout, /WordPress/);
+    assert.match(page.stdout, /install/i);
+    const volume = await sh("docker volume ls --format '{{.Name}}'");
+    assert.match(volume.stdout, /wordpress_db_data/);
+    const mysql = await sh("cd /root/projects/wordpress && docker compose exec -T db mysql -uwordpress -p\"it's a secret\" -e 'SELECT 1 AS ok' wordpress");
+    assert.match(mysql.stdout, /ok\s+1/);
+    assert.equal((await sh("cd /root/projects/wordpress && docker compose down --volumes 2>&1")).exitCode, 0);
+  });
+
+  test("postgres takes its password, user and database from the environment", async () => {
+    const r = await sh(`docker run -d --name pg -e POSTGRES_PASSWORD=pw -e POSTGRES_USER=app -e POSTGRES_DB=shop postgres:17 >/dev/null \
+      && for i in $(seq 1 100); do docker exec pg pg_isready -h 127.0.0.1 -U app -d shop >/dev/null 2>&1 && break; sleep 0.3; done \
+      && docker exec -e PGPASSWORD=pw pg psql -h 127.0.0.1 -U app -d shop -tAc 'select current_user, current_database()'`);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /app\|shop/);
+    const missing = await sh("docker run --rm postgres 2>&1");
+    assert.notEqual(missing.exitCode, 0);
+    assert.match(missing.stdout, /POSTGRES_PASSWORD/);
+  });
+
   test("a node app builds FROM node and serves", async () => {
     const r = await sh("cd /root/projects/node-app && docker build -q -t node-app . && docker run -d -p 3000:3000 node-app");
     assert.equal(r.exitCode, 0, r.stderr);

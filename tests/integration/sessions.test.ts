@@ -83,7 +83,7 @@ describe("sessions on the real engine", () => {
     const info = await nodeContainer(server.instance, a.id).inspect();
     const host = info.HostConfig as typeof info.HostConfig & { CgroupnsMode?: string };
     assert.equal(host.Privileged, false);
-    assert.deepEqual([...(host.CapAdd ?? [])].sort(), ["NET_ADMIN", "SYS_ADMIN"]);
+    assert.deepEqual([...(host.CapAdd ?? [])].sort(), ["NET_ADMIN", "SYS_ADMIN", "SYS_PTRACE"]);
     assert.ok(!(host.CapAdd ?? []).some((c: string) => /SYS_MODULE|SYS_RAWIO|ALL/.test(c)));
     assert.equal(host.Devices?.length ?? 0, 0);
     assert.equal(host.Memory, 2048 * 1024 * 1024);
