@@ -26,7 +26,7 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_MS: int(60_000, 1000),
   NODE_MEMORY_MB: int(2048, 256),
   NODE_CPUS: z.coerce.number().positive().default(1),
-  NODE_PIDS_LIMIT: int(2048, 64),
+  NODE_PIDS_LIMIT: int(1024, 64),
   /** How long a node may take until its inner engine answers. */
   NODE_READY_TIMEOUT_MS: int(60_000, 1000),
   REAPER_INTERVAL_MS: int(30_000, 100),

@@ -6,6 +6,7 @@
  *   BENCH_SESSIONS  sessions per time-to-prompt series (default 20)
  *   BENCH_KEYS      keystrokes per echo series (default 500)
  *   BENCH_CYCLES    create/delete cycles for leftovers (default 100)
+ *   BENCH_NEIGHBOURS sessions running a CPU hog and a fork bomb beside the measured one (default 10)
  */
 import { spawn as spawnPty } from "node-pty";
 import { execFileSync } from "node:child_process";
@@ -18,6 +19,7 @@ import { percentile, round } from "./stats";
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
 const KEYS = Number(process.env.BENCH_KEYS ?? 500);
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 100);
+const NEIGHBOURS = Number(process.env.BENCH_NEIGHBOURS ?? 10);
 const SANDBOX_IMAGE = "playground/sandbox:latest";
 
 interface Row {
@@ -212,6 +214,49 @@ async function memoryPerIdleSession(server: TestServer, pid: number | undefined)
   return { nodesMiB: nodes / SESSIONS, execMiB: execs / SESSIONS, serverShareMiB: (serverAfter - serverBefore) / SESSIONS, perSession, serverAfter };
 }
 
+/** Echo in one session while NEIGHBOURS other sessions each run a CPU hog and a fork bomb. */
+async function echoUnderLoad(server: TestServer): Promise<{ samples: number[]; idle: number[] }> {
+  const neighbours = await Promise.all(Array.from({ length: NEIGHBOURS }, () => server.readySession()));
+  const quiet = await server.readySession();
+  const idle = await echoOverSocket(server, quiet.id);
+  // Each neighbour: two busy loops, and a fork bomb that its pids limit stops. All end with the session.
+  const hog = "for i in 1 2; do (while :; do :; done) & done; bomb() { bomb | bomb & }; (bomb) 2>/dev/null & sleep 600";
+  await Promise.all(
+    neighbours.map((n) =>
+      server.api(`/api/sessions/${n.id}/nodes/node1/exec`, {
+        method: "POST",
+        body: JSON.stringify({ cmd: ["bash", "-c", `nohup bash -c '${hog}' >/dev/null 2>&1 &`], timeoutMs: 10_000 }),
+      }),
+    ),
+  );
+  await sleep(5000);
+  const samples = await echoOverSocket(server, quiet.id);
+  await Promise.all([...neighbours, quiet].map((n) => server.api(`/api/sessions/${n.id}`, { method: "DELETE" })));
+  return { samples, idle };
+}
+
+/** JavaScript the browser downloads for a page, gzip-compressed, and whether the editor's code is in it. */
+async function javascriptShipped(baseUrl: string, path: string): Promise<{ gzipKiB: number; files: number }> {
+  const { chromium } = await import("@playwright/test");
+  const { gzipSync } = await import("node:zlib");
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage();
+    const bodies: Promise<Buffer>[] = [];
+    page.on("response", (r) => {
+      if (r.request().resourceType() === "script") bodies.push(r.body().catch(() => Buffer.alloc(0)));
+    });
+    await page.goto(new URL(path, baseUrl).toString(), { waitUntil: "networkidle" });
+    const all = await Promise.all(bodies);
+    return { gzipKiB: all.reduce((n, b) => n + gzipSync(b).length, 0) / 1024, files: all.length };
+  } finally {
+    await browser.close();
+  }
+}
+
 async function teardownAndLeftovers(server: TestServer) {
   const teardown: number[] = [];
   for (let i = 0; i < CYCLES; i++) {
@@ -264,6 +309,17 @@ async function main() {
     const mem = await memoryPerIdleSession(memServer, pid);
     const fit = Math.floor((totalmem() / 2 ** 20 - mem.serverAfter) / mem.perSession);
     record("memory", { figure: `host memory per idle session (${SESSIONS} open)`, value: `${round(mem.perSession)} MiB (node ${round(mem.nodesMiB)}, docker exec ${round(mem.execMiB)}, server ${round(mem.serverShareMiB)})`, limit: `${fit} idle sessions fit in ${round(totalmem() / 2 ** 30, 0)} GiB`, target: ">= 100 sessions" }, { ...mem, fit });
+
+    console.error(`echo under load (${NEIGHBOURS} neighbours with a CPU hog and a fork bomb)`);
+    const load = await echoUnderLoad(memServer);
+    record("echoUnderLoad", { figure: `keystroke echo while ${NEIGHBOURS} neighbours hog CPU and fork-bomb (p50 / p99)`, value: `${round(percentile(load.samples, 50), 2)} / ${round(percentile(load.samples, 99), 2)} ms`, limit: `same session, quiet machine: ${round(percentile(load.idle, 50), 2)} / ${round(percentile(load.idle, 99), 2)} ms`, target: "p99 <= 50 ms" }, load);
+
+    console.error("javascript shipped");
+    const home = await javascriptShipped(memServer.url, "/");
+    const sessionPage = await memServer.readySession();
+    const sessionJs = await javascriptShipped(memServer.url, sessionPage.url);
+    await memServer.api(`/api/sessions/${sessionPage.id}`, { method: "DELETE" });
+    record("javascript", { figure: "JavaScript shipped, gzip: / and a session page", value: `${round(home.gzipKiB)} KiB (${home.files} files) / ${round(sessionJs.gzipKiB)} KiB (${sessionJs.files} files)`, limit: "the editor is not built yet: nothing of it loads" }, { home, session: sessionJs });
 
     console.error(`teardown and leftovers (${CYCLES} cycles)`);
     const td = await teardownAndLeftovers(memServer);

@@ -87,7 +87,7 @@ describe("sessions on the real engine", () => {
     assert.ok(!(host.CapAdd ?? []).some((c: string) => /SYS_MODULE|SYS_RAWIO|ALL/.test(c)));
     assert.equal(host.Devices?.length ?? 0, 0);
     assert.equal(host.Memory, 2048 * 1024 * 1024);
-    assert.equal(host.PidsLimit, 2048);
+    assert.equal(host.PidsLimit, 1024);
     assert.equal(host.NanoCpus, 1e9);
     assert.equal(info.Config.Hostname, "node1");
     assert.equal(info.Config.Labels["playground.session"], a.id);
