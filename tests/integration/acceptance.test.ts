@@ -61,6 +61,18 @@ describe("acceptance projects", () => {
     assert.equal((await sh("cd /root/projects/wordpress && docker compose down --volumes 2>&1")).exitCode, 0);
   });
 
+  test("compose watch: an edited file reaches the running container", async () => {
+    const up = await sh("cd /root/projects/watch && docker compose up -d 2>&1");
+    assert.equal(up.exitCode, 0, up.stdout);
+    assert.match((await fetchInside("localhost:8003")).stdout, /version one/);
+    await sh("cd /root/projects/watch && (nohup docker compose watch > /tmp/watch.log 2>&1 &)");
+    await sh("for i in $(seq 1 50); do grep -qi 'watch' /tmp/watch.log && break; sleep 0.2; done; sleep 1");
+    await sh("echo '<h1>version two</h1>' > /root/projects/watch/site/index.html");
+    const synced = await sh("for i in $(seq 1 75); do curl -fsS localhost:8003 | grep -q 'version two' && exit 0; sleep 0.2; done; cat /tmp/watch.log; exit 1");
+    assert.equal(synced.exitCode, 0, synced.stdout);
+    await sh("pkill -f 'docker compose watch'; cd /root/projects/watch && docker compose down 2>&1");
+  });
+
   test("postgres takes its password, user and database from the environment", async () => {
     const r = await sh(`docker run -d --name pg -e POSTGRES_PASSWORD=pw -e POSTGRES_USER=app -e POSTGRES_DB=shop postgres:17 >/dev/null \
       && for i in $(seq 1 100); do docker exec pg pg_isready -h 127.0.0.1 -U app -d shop >/dev/null 2>&1 && break; sleep 0.3; done \
