@@ -110,12 +110,10 @@ export type ServerMessage =
 /** WebSocket close codes used by the playground (4000-4999 are ours). */
 export const CLOSE = {
   NORMAL: 1000,
-  BAD_ORIGIN: 4403,
   NOT_FOUND: 4404,
   /** The node failed to start; the status message before it says why. */
   NODE_FAILED: 4409,
   SESSION_ENDED: 4410,
   TOO_SLOW: 4429,
-  ENGINE_UNAVAILABLE: 4503,
   INTERNAL: 4500,
 } as const;

@@ -204,11 +204,6 @@ export default function TerminalPane({ sessionId, node, onGone, onStatus }: Prop
           setConn("closed"); // the status message before the close says why
           return;
         }
-        if (ev.code === CLOSE.BAD_ORIGIN) {
-          setConn("closed");
-          setBanner({ kind: "error", text: "The server refused the terminal connection from this address." });
-          return;
-        }
         setConn("reconnecting");
         retryTimer = setTimeout(connect, backoffMs(attempt++));
       };

@@ -66,14 +66,6 @@ export class TerminalHub {
     this.mirror.loadAddon(this.serializer as unknown as Parameters<Terminal["loadAddon"]>[0]);
   }
 
-  get clientCount(): number {
-    return this.clients.size;
-  }
-
-  get isPaused(): boolean {
-    return this.paused;
-  }
-
   attach(client: TerminalClient): void {
     if (this.closed) return client.close(CLOSE.SESSION_ENDED, "session ended");
     const state: ClientState = { queue: [], unacked: 0 };
