@@ -14,6 +14,7 @@ import { log } from "./lib/server/log";
 import { terminalSockets } from "./lib/server/terminal-socket";
 import { SessionManager } from "./lib/sessions/manager";
 import { memoryLimiter } from "./lib/sessions/rate-limit";
+import { apiExec } from "./lib/terminal/api-exec";
 import { ptyDockerExec } from "./lib/terminal/pty";
 import { TerminalService } from "./lib/terminal/service";
 
@@ -24,7 +25,8 @@ async function main() {
   const dev = process.env.NODE_ENV !== "production";
 
   // dockerode reads DOCKER_HOST itself, or uses the default socket.
-  const runtime = new DockerRuntime(new Docker(), config.node);
+  const docker = new Docker();
+  const runtime = new DockerRuntime(docker, config.node);
   const manager = new SessionManager(runtime, memoryLimiter(config.rateLimitSessions, config.rateLimitWindowMs), {
     instance: config.instance,
     sessionTtlMs: config.sessionTtlMs,
@@ -33,7 +35,9 @@ async function main() {
     reaperIntervalMs: config.reaperIntervalMs,
     log,
   });
-  const terminals = new TerminalService(manager, ptyDockerExec(config.instance, process.env));
+  const spawnTerminal =
+    config.terminalBackend === "api" ? apiExec(docker, config.instance) : ptyDockerExec(config.instance, process.env);
+  const terminals = new TerminalService(manager, spawnTerminal);
   setContext({ config, manager, runtime });
 
   const status = await runtime.status();

@@ -30,6 +30,13 @@ const schema = z.object({
   /** How long a node may take until its inner engine answers. */
   NODE_READY_TIMEOUT_MS: int(60_000, 1000),
   REAPER_INTERVAL_MS: int(30_000, 100),
+  /**
+   * How terminals reach a node: the Engine API (an exec with a TTY over a
+   * hijacked connection), or node-pty running `docker exec -it`. The API is
+   * the default: in `npm run bench` it echoed as fast or faster and costs no
+   * host process, where each `docker exec` client costs about 24 MiB.
+   */
+  TERMINAL_BACKEND: z.enum(["api", "pty"]).default("api"),
 });
 
 export interface Config {
@@ -53,6 +60,7 @@ export interface Config {
   rateLimitSessions: number;
   rateLimitWindowMs: number;
   reaperIntervalMs: number;
+  terminalBackend: "pty" | "api";
 }
 
 export class ConfigError extends Error {}
@@ -85,5 +93,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitSessions: e.RATE_LIMIT_SESSIONS,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
     reaperIntervalMs: e.REAPER_INTERVAL_MS,
+    terminalBackend: e.TERMINAL_BACKEND,
   };
 }

@@ -21,6 +21,8 @@ const KEYS = Number(process.env.BENCH_KEYS ?? 500);
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 100);
 const NEIGHBOURS = Number(process.env.BENCH_NEIGHBOURS ?? 10);
 const SANDBOX_IMAGE = "playground/sandbox:latest";
+/** By size of the catalog images (see `docker images playground/catalog-*`). */
+const LARGEST_IMAGE = "postgres:17";
 
 interface Row {
   figure: string;
@@ -257,6 +259,33 @@ async function javascriptShipped(baseUrl: string, path: string): Promise<{ gzipK
   }
 }
 
+/** One terminal backend: echo over the socket, and host memory per open terminal (10 open). */
+async function backendFigures(instance: string, backend: "pty" | "api") {
+  const server = await startServer({ POOL_SIZE: "0", TERMINAL_BACKEND: backend }, instance);
+  try {
+    const sessions = await Promise.all(Array.from({ length: 10 }, () => server.readySession()));
+    const pid = Number(execFileSync("pgrep", ["-n", "-f", "tsx/dist/loader.mjs server.ts"]).toString().trim());
+    const rss = () => Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)]).toString()) / 1024;
+    await sleep(2000);
+    const before = rss();
+    const terms: TestTerminal[] = [];
+    for (const s of sessions) {
+      const t = await TestTerminal.open({ baseUrl: server.url, sessionId: s.id });
+      await t.waitForPrompt(60_000);
+      terms.push(t);
+    }
+    await sleep(5000);
+    const serverMiB = (rss() - before) / sessions.length;
+    const execMiB = processMemoryMiB(`docker exec -it -e TERM=xterm-256color -e COLORTERM=truecolor playground-${instance}-`) / sessions.length;
+    for (const t of terms) t.close();
+    const echo = await echoOverSocket(server, sessions[0]!.id);
+    await Promise.all(sessions.map((s) => server.api(`/api/sessions/${s.id}`, { method: "DELETE" })));
+    return { echo, perTerminalMiB: serverMiB + execMiB, serverMiB, execMiB };
+  } finally {
+    await server.stop();
+  }
+}
+
 async function teardownAndLeftovers(server: TestServer) {
   const teardown: number[] = [];
   for (let i = 0; i < CYCLES; i++) {
@@ -321,12 +350,31 @@ async function main() {
     await memServer.api(`/api/sessions/${sessionPage.id}`, { method: "DELETE" });
     record("javascript", { figure: "JavaScript shipped, gzip: / and a session page", value: `${round(home.gzipKiB)} KiB (${home.files} files) / ${round(sessionJs.gzipKiB)} KiB (${sessionJs.files} files)`, limit: "the editor is not built yet: nothing of it loads" }, { home, session: sessionJs });
 
+    console.error("pull of the largest catalog image");
+    const fresh = await memServer.readySession();
+    const pullStarted = performance.now();
+    const pull = await memServer.exec(fresh.id, ["docker", "pull", "-q", LARGEST_IMAGE]);
+    const pullMs = performance.now() - pullStarted;
+    await memServer.api(`/api/sessions/${fresh.id}`, { method: "DELETE" });
+    record("pull", { figure: `pull of ${LARGEST_IMAGE} (the largest catalog image) into a fresh node`, value: pull.exitCode === 0 ? ms(pullMs) : `failed: ${pull.stderr.trim()}` }, pullMs);
+
+    console.error("terminal backends");
+    await memServer.stop();
+    for (const backend of ["pty", "api"] as const) {
+      const b = await backendFigures(instance, backend);
+      record(`backend_${backend}`, {
+        figure: `terminal backend ${backend === "pty" ? "node-pty + docker exec -it" : "Engine API exec"}: echo p50 / p99, memory per terminal`,
+        value: `${round(percentile(b.echo, 50), 2)} / ${round(percentile(b.echo, 99), 2)} ms, ${round(b.perTerminalMiB)} MiB (server ${round(b.serverMiB)}, docker exec ${round(b.execMiB)})`,
+      }, b);
+    }
+    const tdServer = await startServer({ POOL_SIZE: "0" }, instance);
+
     console.error(`teardown and leftovers (${CYCLES} cycles)`);
-    const td = await teardownAndLeftovers(memServer);
+    const td = await teardownAndLeftovers(tdServer);
     const leftovers = td.left.containers.length + td.left.volumes.length + td.left.networks.length + td.execs;
     record("teardown", { figure: "DELETE /api/sessions/:id (p50 / max)", value: `${ms(percentile(td.teardown, 50))} / ${ms(Math.max(...td.teardown))}`, target: "<= 3 s" }, td.teardown);
     record("leftovers", { figure: `leftovers after ${CYCLES} create/delete cycles`, value: String(leftovers), target: "0" }, td);
-    await memServer.stop();
+    await tdServer.stop();
   } finally {
     await removeInstance(instance);
   }
