@@ -72,6 +72,11 @@ for _ in $(seq 1 600); do
     exit 1
   fi
   if docker version >/dev/null 2>&1; then
+    # The engine's API on port 2375 of the session network: the playground's
+    # Docker panel reads it, and nodes can reach each other's engine (what
+    # `docker -H node2:2375` and swarm lessons expect). Served through socat
+    # because dockerd itself waits a second at start when bound to TCP.
+    socat TCP-LISTEN:2375,fork,reuseaddr UNIX-CONNECT:/var/run/docker.sock >/dev/null 2>&1 &
     echo PLAYGROUND_READY
     break
   fi
