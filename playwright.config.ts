@@ -2,7 +2,7 @@ import { defineConfig } from "@playwright/test";
 
 /** Browser tests: Debian's Chromium against the production server on its own port and instance. */
 const port = Number(process.env.E2E_PORT ?? 3100);
-export const E2E_INSTANCE = "e2e";
+export const E2E_INSTANCE = process.env.E2E_INSTANCE ?? "e2e";
 
 export default defineConfig({
   testDir: "tests/e2e",

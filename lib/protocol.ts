@@ -14,15 +14,39 @@ export interface NodeView {
   status: NodeStatus;
   /** What is happening or what went wrong, for people. */
   message?: string;
+  /** The node's address on the session's network, once it has one. */
+  ip?: string;
+}
+
+/**
+ * What a link grants. "control": type in terminals and change anything.
+ * "watch": see everything live, change nothing (enforced by the server).
+ */
+export type Access = "control" | "watch";
+
+/** Someone with the session open: one entry per browser tab. */
+export interface Participant {
+  name: string;
+  access: Access;
 }
 
 export interface SessionView {
+  /** The id this view was asked for: the session's control id or its watch id. */
   id: string;
   /** Path of the session page, relative to the playground's origin. */
   url: string;
+  access: Access;
   /** ISO 8601 time at which the session ends. */
   expiresAt: string;
+  /** The latest expiry that extending can reach. */
+  maxExpiresAt: string;
   nodes: NodeView[];
+  /** How many nodes the session may have. */
+  maxNodes: number;
+  /** Paths of the two links to share; only given to control. */
+  share?: { control: string; watch: string };
+  /** Who has the session open now. */
+  connected: Participant[];
 }
 
 export interface ErrorBody {
@@ -103,6 +127,12 @@ export type ServerMessage =
   | { type: "status"; state: NodeStatus; message: string }
   /** The current screen, sent once to each client before live output. */
   | { type: "snapshot"; data: string }
+  /**
+   * The shell's size, sent on joining and whenever it changes. Every client
+   * shows the terminal at exactly this size; the size follows the control
+   * client that typed or resized last.
+   */
+  | { type: "size"; cols: number; rows: number }
   /** The shell ended; input starts a new one. */
   | { type: "exit"; exitCode: number }
   | { type: "error"; code: string; message: string };

@@ -392,8 +392,12 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     return {
       id: s.id,
       url: `/s/${s.id}`,
+      access: "control",
       expiresAt: new Date(s.expiresAt).toISOString(),
+      maxExpiresAt: new Date(s.expiresAt).toISOString(),
       nodes: [...s.nodes.values()].map((n) => ({ name: n.name, status: n.status, message: n.message })),
+      maxNodes: 1,
+      connected: [],
     };
   }
 }
