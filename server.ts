@@ -9,8 +9,10 @@ import { createServer } from "node:http";
 import next from "next";
 import { loadConfig } from "./lib/config";
 import { DockerRuntime } from "./lib/docker/runtime";
+import { PortWatcher } from "./lib/ports/watcher";
 import { CLIENT_ADDRESS_HEADER, setContext } from "./lib/server/context";
 import { log } from "./lib/server/log";
+import { portsProxy } from "./lib/server/ports-proxy";
 import { terminalSockets } from "./lib/server/terminal-socket";
 import { SessionManager } from "./lib/sessions/manager";
 import { memoryLimiter } from "./lib/sessions/rate-limit";
@@ -30,6 +32,10 @@ async function main() {
   const manager = new SessionManager(runtime, memoryLimiter(config.rateLimitSessions, config.rateLimitWindowMs), {
     instance: config.instance,
     sessionTtlMs: config.sessionTtlMs,
+    extendMs: config.sessionExtendMs,
+    maxLifetimeMs: config.sessionMaxMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxNodes: config.maxNodes,
     maxSessions: config.maxSessions,
     poolSize: config.poolSize,
     reaperIntervalMs: config.reaperIntervalMs,
@@ -38,7 +44,21 @@ async function main() {
   const spawnTerminal =
     config.terminalBackend === "api" ? apiExec(docker, config.instance) : ptyDockerExec(config.instance, process.env);
   const terminals = new TerminalService(manager, spawnTerminal);
-  setContext({ config, manager, runtime });
+  const ports = new PortWatcher(runtime, manager);
+  // Each node serves its engine's API on port 2375 of the session's network.
+  const engines = new Map<string, Docker>();
+  const nodeEngine = async (id: string, node: string) => {
+    await manager.readyNode(id, node, 30_000);
+    const ip = manager.nodeAddress(id, node);
+    let engine = engines.get(ip);
+    if (!engine) {
+      if (engines.size > 1000) engines.clear();
+      engine = new Docker({ protocol: "http", host: ip, port: 2375, timeout: 60_000 });
+      engines.set(ip, engine);
+    }
+    return engine;
+  };
+  setContext({ config, manager, runtime, ports, nodeEngine });
 
   const status = await runtime.status();
   if (!status.engine.reachable) log("engine_unreachable", { message: status.engine.message });
@@ -49,8 +69,11 @@ async function main() {
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const sockets = terminalSockets({ manager, terminals, allowedOrigins: config.allowedOrigins, log });
+  const proxy = portsProxy({ manager, domain: config.portsDomain, log });
 
   const server = createServer((req, res) => {
+    // Published ports first: their host names and /ports/ paths never reach the app.
+    if (proxy.handleRequest(req, res)) return;
     // The last X-Forwarded-For entry is the one our own proxy added; earlier ones are the client's to invent.
     const forwarded = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",").at(-1)?.trim() : "";
     req.headers[CLIENT_ADDRESS_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
@@ -58,7 +81,7 @@ async function main() {
   });
   // Only our own paths are handled here; Next's listener (dev HMR) handles the rest.
   server.on("upgrade", (req, socket, head) => {
-    sockets.handleUpgrade(req, socket, head);
+    if (!proxy.handleUpgrade(req, socket, head)) sockets.handleUpgrade(req, socket, head);
   });
   server.listen(config.port, config.host, () => {
     const address = server.address();
@@ -70,6 +93,8 @@ async function main() {
     log("shutting_down", { signal });
     manager.stop();
     terminals.closeAll();
+    ports.stopAll();
+    proxy.close();
     sockets.close();
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();

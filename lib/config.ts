@@ -18,6 +18,23 @@ const schema = z.object({
   SANDBOX_IMAGE: z.string().default("playground/sandbox:latest"),
   REGISTRY_CONTAINER: z.string().default("playground-registry"),
   SESSION_TTL_MS: int(4 * 3600_000, 10_000),
+  /** How much "Extend" adds to a session's time. */
+  SESSION_EXTEND_MS: int(3600_000, 1000),
+  /** The longest a session may run, extensions included. */
+  SESSION_MAX_MS: int(8 * 3600_000, 10_000),
+  /** A session that nobody has open for this long ends early; 0 = never. */
+  IDLE_TIMEOUT_MS: int(30 * 60_000, 0),
+  /** Nodes one session may have. */
+  MAX_NODES: int(5, 1),
+  /**
+   * Published ports open at http://PORT-NODE-ID.<this domain>:<the page's port>.
+   * Any *.localhost name reaches this machine in browsers; elsewhere, point a
+   * wildcard DNS record here. Pages opened under another host name get
+   * path links (/ports/...) instead.
+   */
+  PORTS_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/).default("localhost"),
+  /** Largest file one upload may carry, in MiB. */
+  UPLOAD_MAX_MB: int(100, 1),
   MAX_SESSIONS: int(30, 1),
   /** Sessions started ahead so that a new one is ready at once; 0 disables the pool. */
   POOL_SIZE: int(2, 0),
@@ -56,6 +73,12 @@ export interface Config {
     nodeReadyTimeoutMs: number;
   };
   sessionTtlMs: number;
+  sessionExtendMs: number;
+  sessionMaxMs: number;
+  idleTimeoutMs: number;
+  maxNodes: number;
+  portsDomain: string;
+  uploadMaxBytes: number;
   maxSessions: number;
   poolSize: number;
   rateLimitSessions: number;
@@ -89,6 +112,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nodeReadyTimeoutMs: e.NODE_READY_TIMEOUT_MS,
     },
     sessionTtlMs: e.SESSION_TTL_MS,
+    sessionExtendMs: e.SESSION_EXTEND_MS,
+    sessionMaxMs: Math.max(e.SESSION_MAX_MS, e.SESSION_TTL_MS),
+    idleTimeoutMs: e.IDLE_TIMEOUT_MS,
+    maxNodes: Math.min(e.MAX_NODES, 99),
+    portsDomain: e.PORTS_DOMAIN,
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     maxSessions: e.MAX_SESSIONS,
     poolSize: e.POOL_SIZE,
     rateLimitSessions: e.RATE_LIMIT_SESSIONS,

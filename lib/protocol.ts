@@ -58,6 +58,29 @@ export const createSessionBody = z
   .strict()
   .describe("POST /api/sessions: no options yet; the body may be omitted");
 
+export const addNodeBody = z.object({}).strict().describe("POST /api/sessions/:id/nodes: no options; the body may be omitted");
+
+export const templateBody = z
+  .object({ template: z.enum(["swarm-1-1", "swarm-3-2"]) })
+  .strict()
+  .describe("POST /api/sessions/:id/template: swarm-1-1 = 1 manager + 1 worker, swarm-3-2 = 3 managers + 2 workers");
+
+/** A port published in a node, with the address that serves it. */
+export interface PortView {
+  port: number;
+  /** "container": published by a container (`docker run -p`); "process": any program listening in the node. */
+  source: "container" | "process";
+  /** Opens the port through the playground's proxy: an absolute URL, or a path on the playground's origin. */
+  url: string;
+  container?: string;
+}
+
+export interface UploadResult {
+  /** Where the file landed, as an absolute path in the node. */
+  path: string;
+  size: number;
+}
+
 export const execBody = z
   .object({
     cmd: z.array(z.string().max(64 * 1024)).min(1).max(1024),

@@ -10,6 +10,7 @@ export const LABEL = {
   role: "playground.role",
   expiresAt: "playground.expires-at",
   pooled: "playground.pooled",
+  watch: "playground.watch",
 } as const;
 
 /** The name the registry answers to on every session network. */

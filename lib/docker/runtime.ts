@@ -3,11 +3,23 @@
  * through dockerode. The only module of the core path that speaks Docker.
  */
 import Docker from "dockerode";
+import { posix } from "node:path";
 import { PassThrough } from "node:stream";
+import * as tar from "tar-stream";
 import type { Config } from "../config";
 import type { ExecResult } from "../protocol";
-import { ImagesMissingError, NodeNotReadyError } from "../sessions/errors";
-import type { ExecOptions, FoundNode, NodeSpec, RuntimeStatus, SandboxLabels, SandboxRuntime } from "../sessions/runtime";
+import { ImagesMissingError, NodeNotReadyError, PathNotFoundError } from "../sessions/errors";
+import type {
+  CommandStream,
+  ExecOptions,
+  FoundNode,
+  NodeSpec,
+  PathContent,
+  RuntimeStatus,
+  SandboxLabels,
+  SandboxRuntime,
+  StartedNode,
+} from "../sessions/runtime";
 import { LABEL, REGISTRY_ALIAS, REGISTRY_MIRROR_URL, containerName, networkName, volumeName } from "./names";
 
 /** Names, image and limits of nodes: the `node` part of the configuration. */
@@ -33,6 +45,7 @@ export class DockerRuntime implements SandboxRuntime {
       [LABEL.instance]: l.instance,
       [LABEL.session]: l.sessionId,
       [LABEL.expiresAt]: l.expiresAt.toISOString(),
+      [LABEL.watch]: l.watchId,
       ...(l.pooled ? { [LABEL.pooled]: "true" } : {}),
       ...extra,
     };
@@ -78,7 +91,7 @@ export class DockerRuntime implements SandboxRuntime {
     }
   }
 
-  async startNode(spec: NodeSpec, onProgress: (message: string) => void): Promise<void> {
+  async startNode(spec: NodeSpec, onProgress: (message: string) => void): Promise<StartedNode> {
     const { instance } = this.opts;
     const name = containerName(instance, spec.sessionId, spec.name);
     const labels = this.labels(spec.labels, { [LABEL.node]: spec.name, [LABEL.role]: "node" });
@@ -121,6 +134,104 @@ export class DockerRuntime implements SandboxRuntime {
     onProgress("starting the Docker engine inside the node");
     await container.start();
     await this.waitForReadyLine(container, spec.name);
+    const info = await container.inspect();
+    const ip = info.NetworkSettings.Networks[networkName(instance, spec.sessionId)]?.IPAddress;
+    if (!ip) throw new NodeNotReadyError(spec.name, "it has no address on the session's network");
+    return { ip };
+  }
+
+  async writeFile(sessionId: string, node: string, path: string, content: NodeJS.ReadableStream, size: number): Promise<void> {
+    const container = this.docker.getContainer(containerName(this.opts.instance, sessionId, node));
+    const pack = tar.pack();
+    const done = new Promise<void>((resolve, reject) => {
+      const entry = pack.entry({ name: posix.basename(path), size, mode: 0o644, mtime: new Date() }, (err) => {
+        if (err) return reject(err);
+        pack.finalize();
+        resolve();
+      });
+      content.on("error", (e) => {
+        entry.destroy(e);
+        reject(e);
+      });
+      content.pipe(entry);
+    });
+    // The archive is consumed by the engine while the content still streams in.
+    const put = container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: posix.dirname(path) }).catch((e: unknown) => {
+      if (statusOf(e) === 404) throw new PathNotFoundError(node, posix.dirname(path));
+      throw e;
+    });
+    await Promise.all([done, put]);
+  }
+
+  async readPath(sessionId: string, node: string, path: string): Promise<PathContent> {
+    const container = this.docker.getContainer(containerName(this.opts.instance, sessionId, node));
+    let stat: { name: string; size: number; mode: number };
+    try {
+      const head = (await container.infoArchive({ path })) as { headers: Record<string, string | undefined>; resume(): void };
+      head.resume();
+      stat = JSON.parse(Buffer.from(head.headers["x-docker-container-path-stat"] ?? "", "base64").toString("utf8"));
+    } catch (e) {
+      if (statusOf(e) === 404) throw new PathNotFoundError(node, path);
+      throw e;
+    }
+    const archive = (await container.getArchive({ path })) as NodeJS.ReadableStream;
+    // Go's FileMode: bit 31 is "directory".
+    if (Math.floor(stat.mode / 2 ** 31) % 2 === 1) return { kind: "folder", name: stat.name, stream: archive };
+    // A file: its content is the archive's first entry.
+    const extract = tar.extract();
+    const content = new PassThrough();
+    let first = true;
+    extract.on("entry", (_header, stream, next) => {
+      if (!first) {
+        stream.resume();
+        return next();
+      }
+      first = false;
+      stream.pipe(content);
+      stream.on("end", next);
+    });
+    extract.on("finish", () => content.end());
+    extract.on("error", (e) => content.destroy(e));
+    archive.pipe(extract);
+    return { kind: "file", name: stat.name, size: stat.size, stream: content };
+  }
+
+  async removeNode(sessionId: string, node: string): Promise<void> {
+    const { instance } = this.opts;
+    await this.docker.getContainer(containerName(instance, sessionId, node)).remove({ force: true, v: true }).catch(ignoreMissing);
+    await this.docker.getVolume(volumeName(instance, sessionId, node)).remove().catch(ignoreMissing);
+  }
+
+  stream(sessionId: string, node: string, cmd: string[], onData: (chunk: string) => void, onEnd: () => void): CommandStream {
+    const container = this.docker.getContainer(containerName(this.opts.instance, sessionId, node));
+    let stopped = false;
+    let stream: NodeJS.ReadableStream & { destroy(): void } | undefined;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      onEnd();
+    };
+    void (async () => {
+      const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
+      const s = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream & { destroy(): void };
+      stream = s;
+      if (stopped) return s.destroy();
+      const out = new PassThrough();
+      out.setEncoding("utf8");
+      out.on("data", onData);
+      this.docker.modem.demuxStream(s, out, new PassThrough().resume());
+      s.on("end", end);
+      s.on("close", end);
+      s.on("error", end);
+    })().catch(end);
+    return {
+      stop: () => {
+        stopped = true;
+        stream?.destroy();
+        end();
+      },
+    };
   }
 
   /** Follows the node's output until the entrypoint says the inner engine answers. */
@@ -238,6 +349,8 @@ export class DockerRuntime implements SandboxRuntime {
       expiresAt: new Date(c.Labels[LABEL.expiresAt] ?? 0),
       running: c.State === "running",
       pooled: c.Labels[LABEL.pooled] === "true",
+      watchId: c.Labels[LABEL.watch],
+      ip: Object.values(c.NetworkSettings?.Networks ?? {})[0]?.IPAddress || undefined,
     }));
   }
 

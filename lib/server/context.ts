@@ -3,7 +3,9 @@
  * handlers. Next bundles route handlers separately from server.ts, so a
  * module-level variable would not be shared: globalThis is.
  */
+import type Docker from "dockerode";
 import type { Config } from "../config";
+import type { PortWatcher } from "../ports/watcher";
 import type { SessionManager } from "../sessions/manager";
 import type { SandboxRuntime } from "../sessions/runtime";
 
@@ -11,6 +13,9 @@ export interface AppContext {
   config: Config;
   manager: SessionManager;
   runtime: SandboxRuntime;
+  ports: PortWatcher;
+  /** The inner engine of a ready node (its API on port 2375 of the session network). */
+  nodeEngine: (id: string, node: string) => Promise<Docker>;
 }
 
 const KEY = Symbol.for("docker-playground.context");

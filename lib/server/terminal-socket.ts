@@ -30,11 +30,13 @@ export function terminalSockets(opts: TerminalSocketOptions) {
 
   /** Handles the upgrade if the path is ours; returns false to leave it to others (Next's HMR). */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    let id: string, node: string;
+    let id: string, node: string, who: { clientId: string; name: string };
     try {
-      const match = PATH.exec(new URL(req.url ?? "/", "http://localhost").pathname);
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const match = PATH.exec(url.pathname);
       if (!match) return false;
       [id, node] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!)];
+      who = participant(url.searchParams, req.socket.remoteAddress);
     } catch {
       socket.end("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\n\r\nMalformed terminal path.\n");
       return true;
@@ -48,12 +50,12 @@ export function terminalSockets(opts: TerminalSocketOptions) {
       // Before anything else: a bad frame makes ws emit "error", fatal without a listener.
       ws.on("error", (e) => opts.log("ws_error", { sessionId: id, node, error: String(e) }));
       keepAlive(ws);
-      void serve(ws, id, node);
+      void serve(ws, id, node, who);
     });
     return true;
   }
 
-  async function serve(ws: WebSocket, id: string, node: string): Promise<void> {
+  async function serve(ws: WebSocket, id: string, node: string, who: { clientId: string; name: string }): Promise<void> {
     const send = (m: ServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
     try {
       // Tell the client what is happening while the node starts.
@@ -80,7 +82,17 @@ export function terminalSockets(opts: TerminalSocketOptions) {
     }
     if (ws.readyState !== ws.OPEN) return;
 
-    const hub = opts.terminals.hub(id, node);
+    let target: { sessionId: string; access: "control" | "watch" };
+    let leave: () => void;
+    try {
+      target = opts.manager.sessionOf(id);
+      leave = opts.manager.join(id, who);
+    } catch {
+      ws.close(CLOSE.NOT_FOUND, "not found");
+      return;
+    }
+    const control = target.access === "control";
+    const hub = opts.terminals.hub(target.sessionId, node);
     const client: TerminalClient = {
       sendOutput: (data) => ws.readyState === ws.OPEN && ws.send(data, { binary: true }),
       sendMessage: send,
@@ -94,12 +106,18 @@ export function terminalSockets(opts: TerminalSocketOptions) {
         send({ type: "error", code: "bad_message", message: "The server could not read a message from this page." });
         return;
       }
-      if (message.type === "input") hub.input(client, message.data);
-      else if (message.type === "resize") hub.resize(message.cols, message.rows);
-      else hub.ack(client, message.bytes);
+      // Watchers' input and resizes are dropped here and in the hub: the server enforces watch-only.
+      if (message.type === "input") {
+        if (control) hub.input(client, message.data);
+      } else if (message.type === "resize") {
+        if (control) hub.resize(client, message.cols, message.rows);
+      } else hub.ack(client, message.bytes);
     });
-    ws.on("close", () => hub.detach(client));
-    hub.attach(client);
+    ws.on("close", () => {
+      hub.detach(client);
+      leave();
+    });
+    hub.attach(client, { control });
   }
 
   /** Ends sockets whose peer vanished without closing (no pong within one interval). */
@@ -115,4 +133,17 @@ export function terminalSockets(opts: TerminalSocketOptions) {
   }
 
   return { handleUpgrade, close: () => wss.close() };
+}
+
+/**
+ * Who opened a socket, for the session's list of participants: the page
+ * sends a random tab id and a display name; both are bounded and cleaned.
+ */
+function participant(params: URLSearchParams, address: string | undefined): { clientId: string; name: string } {
+  const clientId = /^[A-Za-z0-9_-]{1,64}$/.test(params.get("client") ?? "") ? params.get("client")! : `addr-${address}`;
+  const name = (params.get("name") ?? "")
+    .replace(/[^\p{L}\p{N} ._-]/gu, "")
+    .trim()
+    .slice(0, 32);
+  return { clientId, name: name || "Guest" };
 }

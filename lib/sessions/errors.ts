@@ -87,3 +87,29 @@ export class BadRequestError extends PlaygroundError {
     super("bad_request", message, 400);
   }
 }
+
+/** A watch-only link tried to change something. */
+export class WatchOnlyError extends PlaygroundError {
+  constructor() {
+    super("watch_only", "This link is watch-only: it can look but not change anything.", 403);
+  }
+}
+
+/** The request is valid but the session's state forbids it now (limits, a node in the way). */
+export class ConflictError extends PlaygroundError {
+  constructor(code: string, message: string) {
+    super(code, message, 409);
+  }
+}
+
+export class PathNotFoundError extends PlaygroundError {
+  constructor(node: string, path: string) {
+    super("path_not_found", `There is no file or folder at ${path} in ${node}.`, 404);
+  }
+}
+
+export class TooLargeError extends PlaygroundError {
+  constructor(message: string) {
+    super("too_large", message, 413);
+  }
+}

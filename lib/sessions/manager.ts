@@ -5,20 +5,24 @@
  * SandboxRuntime.
  */
 import { EventEmitter } from "node:events";
-import type { ExecResult, NodeStatus, NodeView, SessionView } from "../protocol";
+import { posix } from "node:path";
+import type { Access, ExecResult, NodeStatus, NodeView, Participant, SessionView } from "../protocol";
 import {
   CapacityError,
+  ConflictError,
   EngineUnavailableError,
   ImagesMissingError,
   NodeNotFoundError,
   NodeNotReadyError,
   PlaygroundError,
   SessionNotFoundError,
+  BadRequestError,
+  WatchOnlyError,
   isPlaygroundError,
 } from "./errors";
 import { isNodeName, isSessionId, newSessionId } from "./ids";
 import type { CreationLimiter } from "./rate-limit";
-import type { SandboxRuntime } from "./runtime";
+import type { PathContent, SandboxRuntime } from "./runtime";
 
 export interface ManagerOptions {
   instance: string;
@@ -29,6 +33,14 @@ export interface ManagerOptions {
   poolSize?: number;
   /** Upper bound for exec commands; also how long exec waits for a provisioning node. */
   defaultExecTimeoutMs?: number;
+  /** Nodes one session may have (default 5). */
+  maxNodes?: number;
+  /** How much one "extend" adds (default: the TTL). */
+  extendMs?: number;
+  /** The longest a session may live, extensions included (default: twice the TTL). */
+  maxLifetimeMs?: number;
+  /** A session nobody has open for this long ends early; 0 never. */
+  idleTimeoutMs?: number;
   now?: () => number;
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
@@ -39,32 +51,60 @@ interface NodeState {
   message: string;
   /** Settles when the node is ready (resolves) or has failed (rejects). */
   ready: Promise<void>;
+  ip?: string;
 }
 
 interface Session {
   id: string;
+  /** The second link, which can look but not change anything. */
+  watchId: string;
   createdAt: number;
   expiresAt: number;
   nodes: Map<string, NodeState>;
   /** Settles when provisioning has finished, however it ended. */
   provisioned: Promise<void>;
   ending?: Promise<void>;
+  /** Open browser tabs, by client id, with how many sockets each has open. */
+  participants: Map<string, Participant & { sockets: number }>;
+  /** When someone last had it open or used the API. */
+  lastSeen: number;
 }
 
-/** Inside a node: the expiry given when a pooled session was handed out. */
+/** What the claim file inside every node holds. */
+interface Claim {
+  expiresAt: number;
+  createdAt?: number;
+}
+
+/**
+ * Inside every node: the session's expiry and creation time, written when a
+ * pooled session is handed out and when the session is extended. Labels are
+ * fixed when a container is made; this file is how a restarted server learns
+ * the current expiry.
+ */
 const CLAIM_FILE = "/run/playground/claim";
 
 /** How long a session whose node failed stays visible, with its reason. */
 const FAILED_SESSION_KEPT_MS = 10 * 60_000;
 
-export type EndReason = "deleted" | "expired";
+export type EndReason = "deleted" | "expired" | "idle";
 
 export interface SessionManagerEvents {
   ended: [sessionId: string, reason: EndReason];
+  nodeRemoved: [sessionId: string, node: string];
 }
+
+/** Templates that build a Docker swarm from the session's nodes. */
+export const TEMPLATES = {
+  "swarm-1-1": { title: "1 manager + 1 worker", managers: 1, workers: 1 },
+  "swarm-3-2": { title: "3 managers + 2 workers", managers: 3, workers: 2 },
+} as const;
+export type TemplateName = keyof typeof TEMPLATES;
 
 export class SessionManager extends EventEmitter<SessionManagerEvents> {
   private readonly sessions = new Map<string, Session>();
+  /** Watch id to session id, for the sessions in `sessions`. */
+  private readonly watchIds = new Map<string, string>();
   /** Started ahead and not handed out yet; not counted as active. */
   private readonly pool = new Map<string, Session>();
   private reaper?: NodeJS.Timeout;
@@ -82,16 +122,33 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     this.log = opts.log ?? (() => {});
   }
 
-  /** Sessions holding a seat: not ending, not expired, and with a node that did not fail. */
+  private get maxNodes(): number {
+    return this.opts.maxNodes ?? 5;
+  }
+
+  private get maxLifetimeMs(): number {
+    return this.opts.maxLifetimeMs ?? 2 * this.opts.sessionTtlMs;
+  }
+
+  /** Sessions holding a seat: not ending, not expired, and not failed (every node failed). */
   get activeCount(): number {
     const now = this.now();
-    return [...this.sessions.values()].filter(
-      (s) => !s.ending && s.expiresAt > now && [...s.nodes.values()].some((n) => n.status !== "failed"),
-    ).length;
+    return [...this.sessions.values()].filter((s) => {
+      if (s.ending || s.expiresAt <= now) return false;
+      const nodes = [...s.nodes.values()];
+      return nodes.length === 0 || nodes.some((n) => n.status !== "failed");
+    }).length;
   }
 
   get maxSessions(): number {
     return this.opts.maxSessions;
+  }
+
+  /** Nodes that exist now, in handed-out sessions and in the pool. */
+  get nodeCount(): number {
+    let n = 0;
+    for (const s of [...this.sessions.values(), ...this.pool.values()]) n += s.nodes.size;
+    return n;
   }
 
   /**
@@ -138,21 +195,26 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     let removed = 0;
     for (const [id, nodes] of bySession) {
       if (this.sessions.has(id) || this.pool.has(id)) continue; // made by this process meanwhile
-      let expiresAt: number | undefined = Math.min(...nodes.map((n) => n.expiresAt.getTime()));
-      const pooled = nodes.some((n) => n.pooled);
-      if (pooled && nodes.every((n) => n.running)) expiresAt = await this.readClaim(id);
-      const alive = nodes.every((n) => n.running) && (expiresAt === undefined || expiresAt > this.now());
+      const running = nodes.every((n) => n.running);
+      const claim = running ? await this.readClaim(id, nodes.map((n) => n.name)) : undefined;
+      // Labels of nodes made after hand-out carry an expiry; the claim has the latest one.
+      const labelled = nodes.filter((n) => !n.pooled).map((n) => n.expiresAt.getTime());
+      const candidates = [...labelled, ...(claim ? [claim.expiresAt] : [])];
+      const expiresAt = candidates.length ? Math.max(...candidates) : undefined;
+      const alive = running && (expiresAt === undefined || expiresAt > this.now());
       if (!alive || (expiresAt === undefined && this.pool.size >= (this.opts.poolSize ?? 0))) {
         if (await this.removeLeftover(id)) removed++;
         continue;
       }
       const states = new Map<string, NodeState>();
-      for (const n of nodes) {
-        states.set(n.name, { name: n.name, status: "ready", message: "ready", ready: Promise.resolve() });
+      for (const n of [...nodes].sort((a, b) => nodeNumber(a.name) - nodeNumber(b.name))) {
+        states.set(n.name, { name: n.name, status: "ready", message: "ready", ready: Promise.resolve(), ip: n.ip });
       }
-      const session: Session = { id, createdAt: this.now(), expiresAt: expiresAt ?? Infinity, nodes: states, provisioned: Promise.resolve() };
+      const session = this.newSession(id, nodes.find((n) => n.watchId)?.watchId ?? newSessionId(), expiresAt ?? Infinity);
+      session.nodes = states;
+      session.createdAt = claim?.createdAt ?? this.now();
       if (expiresAt === undefined) this.pool.set(id, session); // never handed out: back into the pool
-      else this.sessions.set(id, session);
+      else this.register(session);
       adopted++;
     }
     const all = [...this.sessions.values(), ...this.pool.values()];
@@ -171,28 +233,37 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     return { adopted, removed };
   }
 
-  /**
-   * A pooled session's expiry is decided when it is handed out, after its
-   * labels were written: it is kept in the node (/run/playground/claim).
-   * undefined: never handed out.
-   */
-  private async readClaim(id: string): Promise<number | undefined> {
-    const r = await this.runtime.exec(id, "node1", ["cat", CLAIM_FILE], { timeoutMs: 5000 }).catch(() => undefined);
-    const at = r?.exitCode === 0 ? Date.parse(r.stdout.trim()) : NaN;
-    return Number.isNaN(at) ? undefined : at;
+  /** The newest claim any of the nodes holds; undefined when none has one (never handed out). */
+  private async readClaim(id: string, nodes: string[]): Promise<Claim | undefined> {
+    const claims = await Promise.all(
+      nodes.map(async (node) => {
+        const r = await this.runtime.exec(id, node, ["cat", CLAIM_FILE], { timeoutMs: 5000 }).catch(() => undefined);
+        return r?.exitCode === 0 ? parseClaim(r.stdout) : undefined;
+      }),
+    );
+    return claims.filter((c): c is Claim => !!c).sort((a, b) => b.expiresAt - a.expiresAt)[0];
   }
 
-  private async writeClaim(session: Session): Promise<void> {
-    const iso = new Date(session.expiresAt).toISOString();
-    // argv, not a shell string: the date is passed as $1.
-    const cmd = ["sh", "-c", 'mkdir -p /run/playground && printf %s "$1" > "$2"', "claim", iso, CLAIM_FILE];
-    const r = await this.runtime.exec(session.id, "node1", cmd, { timeoutMs: 5000 });
-    if (r.exitCode !== 0) throw new Error(`recording the claim failed: ${r.stderr}`);
+  /** Records the session's expiry in the given nodes (all ready ones by default). */
+  private async writeClaim(session: Session, only?: string[]): Promise<void> {
+    const claim = JSON.stringify({
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      createdAt: new Date(session.createdAt).toISOString(),
+    });
+    const targets = only ?? [...session.nodes.values()].filter((n) => n.status === "ready").map((n) => n.name);
+    // argv, not a shell string: the claim is passed as $1.
+    const cmd = ["sh", "-c", 'mkdir -p /run/playground && printf %s "$1" > "$2"', "claim", claim, CLAIM_FILE];
+    await Promise.all(
+      targets.map(async (node) => {
+        const r = await this.runtime.exec(session.id, node, cmd, { timeoutMs: 5000 });
+        if (r.exitCode !== 0) throw new Error(`recording the claim in ${node} failed: ${r.stderr}`);
+      }),
+    );
   }
 
-  private labels(s: Session) {
+  private labels(s: Session, pooled = this.pool.has(s.id)) {
     const expiresAt = Number.isFinite(s.expiresAt) ? s.expiresAt : this.now() + this.opts.sessionTtlMs;
-    return { instance: this.opts.instance, sessionId: s.id, expiresAt: new Date(expiresAt), pooled: this.pool.has(s.id) };
+    return { instance: this.opts.instance, sessionId: s.id, expiresAt: new Date(expiresAt), pooled, watchId: s.watchId };
   }
 
   /** One leftover that cannot be removed must not stop the server: it is logged and tried again next start. */
@@ -219,10 +290,34 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     if (this.activeCount >= this.opts.maxSessions) throw new CapacityError(this.opts.maxSessions);
 
     const session = (await this.takeFromPool()) ?? this.startSession(false);
-    this.sessions.set(session.id, session);
+    this.register(session);
     this.log("session_created", { sessionId: session.id });
     this.refill();
-    return this.view(session);
+    return this.view(session, "control");
+  }
+
+  private newSession(id: string, watchId: string, expiresAt: number): Session {
+    const now = this.now();
+    return {
+      id,
+      watchId,
+      createdAt: now,
+      expiresAt,
+      nodes: new Map(),
+      provisioned: Promise.resolve(),
+      participants: new Map(),
+      lastSeen: now,
+    };
+  }
+
+  private register(session: Session): void {
+    this.sessions.set(session.id, session);
+    this.watchIds.set(session.watchId, session.id);
+  }
+
+  private unregister(session: Session): void {
+    this.sessions.delete(session.id);
+    this.watchIds.delete(session.watchId);
   }
 
   /** A ready pooled session, recorded as handed out; undefined when none is ready. */
@@ -231,6 +326,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       if (session.nodes.get("node1")?.status !== "ready") continue;
       this.pool.delete(session.id);
       session.createdAt = this.now();
+      session.lastSeen = session.createdAt;
       session.expiresAt = session.createdAt + this.opts.sessionTtlMs;
       try {
         await this.writeClaim(session);
@@ -256,17 +352,17 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
   }
 
   private startSession(pooled: boolean): Session {
-    const node: NodeState = { name: "node1", status: "provisioning", message: "creating the session's network", ready: Promise.resolve() };
-    const session: Session = {
-      id: newSessionId(),
-      createdAt: this.now(),
-      expiresAt: pooled ? Infinity : this.now() + this.opts.sessionTtlMs,
-      nodes: new Map([[node.name, node]]),
-      provisioned: Promise.resolve(),
-    };
-    node.ready = this.provision(session, node, pooled);
+    const session = this.newSession(newSessionId(), newSessionId(), pooled ? Infinity : this.now() + this.opts.sessionTtlMs);
+    const node = this.addNodeState(session, "node1", "creating the session's network");
+    node.ready = this.provision(session, node, { pooled, first: true });
     session.provisioned = node.ready.catch(() => {});
     return session;
+  }
+
+  private addNodeState(session: Session, name: string, message: string): NodeState {
+    const node: NodeState = { name, status: "provisioning", message, ready: Promise.resolve() };
+    session.nodes.set(name, node);
+    return node;
   }
 
   /** Throws the error a person should see when the engine cannot start sessions. */
@@ -280,17 +376,24 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     if (!status.registryRunning) throw new ImagesMissingError("The playground registry is not running");
   }
 
-  private async provision(session: Session, node: NodeState, pooled: boolean): Promise<void> {
-    const expiresAt = pooled ? this.now() + this.opts.sessionTtlMs : session.expiresAt;
-    const labels = { instance: this.opts.instance, sessionId: session.id, expiresAt: new Date(expiresAt), pooled };
+  /**
+   * Starts one node. The first node of a session also creates its network,
+   * and when it fails the session has failed; a node added later that fails
+   * is removed and reported, and the session goes on.
+   */
+  private async provision(session: Session, node: NodeState, { pooled, first }: { pooled: boolean; first: boolean }): Promise<void> {
+    const labels = this.labels(session, pooled);
     const started = this.now();
     try {
-      await this.runtime.createNetwork(session.id, labels);
+      if (first) await this.runtime.createNetwork(session.id, labels);
       node.message = "starting the node";
-      await this.runtime.startNode({ sessionId: session.id, name: node.name, labels }, (message) => {
+      const { ip } = await this.runtime.startNode({ sessionId: session.id, name: node.name, labels }, (message) => {
         node.message = message;
       });
       if (session.ending) throw new PlaygroundError("session_ended", "the session ended while it was starting", 410);
+      node.ip = ip;
+      // A node added after hand-out needs the session's claim like the others.
+      if (!first) await this.writeClaim(session, [node.name]);
       node.status = "ready";
       node.message = "ready";
       this.log("node_ready", { sessionId: session.id, node: node.name, ms: this.now() - started, pooled });
@@ -299,16 +402,60 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       // Engine errors can name host paths and addresses: people get a plain reason, the log the detail.
       node.message = isPlaygroundError(e) ? e.message : "the node could not start; the operator can find why in the server's log";
       this.log("node_failed", { sessionId: session.id, node: node.name, error: String(e) });
-      // The page shows why for a while; then the reaper forgets the session.
-      session.expiresAt = Math.min(session.expiresAt, this.now() + FAILED_SESSION_KEPT_MS);
-      // A half-made node is never left behind; the session stays visible with its reason.
-      if (!session.ending) await this.runtime.removeSession(session.id).catch(() => {});
+      if (first) {
+        // The page shows why for a while; then the reaper forgets the session.
+        session.expiresAt = Math.min(session.expiresAt, this.now() + FAILED_SESSION_KEPT_MS);
+        // A half-made node is never left behind; the session stays visible with its reason.
+        if (!session.ending) await this.runtime.removeSession(session.id).catch(() => {});
+      } else if (!session.ending) {
+        await this.runtime.removeNode(session.id, node.name).catch(() => {});
+      }
       throw e;
     }
   }
 
+  /** What this id grants: the session's own id controls it, its watch id only looks. */
+  access(id: string): Access {
+    return this.resolve(id).access;
+  }
+
+  /** The session an id (control or watch) names, and what it grants. */
+  sessionOf(id: string): { sessionId: string; access: Access } {
+    const { session, access } = this.resolve(id);
+    return { sessionId: session.id, access };
+  }
+
+  /** The id in port links: the watch id, so that a port's address never grants control. */
+  watchIdOf(id: string): string {
+    return this.resolve(id).session.watchId;
+  }
+
   get(id: string): SessionView {
-    return this.view(this.find(id));
+    const { session, access } = this.resolve(id);
+    return this.view(session, access);
+  }
+
+  /** Someone is using the session now: it is not idle. */
+  touch(id: string): void {
+    this.resolve(id).session.lastSeen = this.now();
+  }
+
+  /**
+   * Records an open terminal of a browser tab; returns the function that
+   * records its closing. A session with nobody in it ends after idleTimeoutMs.
+   */
+  join(id: string, client: { clientId: string; name: string }): () => void {
+    const { session, access } = this.resolve(id);
+    const entry = session.participants.get(client.clientId) ?? { name: client.name, access, sockets: 0 };
+    entry.sockets++;
+    session.participants.set(client.clientId, entry);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      session.lastSeen = this.now();
+      if (--entry.sockets <= 0) session.participants.delete(client.clientId);
+    };
   }
 
   /** The node, once it is ready to run commands; waits while it is starting. */
@@ -332,21 +479,146 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
 
   /** A node's current state, for the terminal: status changes are polled by callers. */
   nodeState(id: string, name: string): NodeView {
+    return nodeView(this.findNode(id, name));
+  }
+
+  /** The address of a ready node on its session's network (ports and the Docker panel use it). */
+  nodeAddress(id: string, name: string): string {
     const node = this.findNode(id, name);
-    return { name: node.name, status: node.status, message: node.message };
+    if (node.status !== "ready" || !node.ip) throw new NodeNotReadyError(name, node.status === "failed" ? node.message : "it is still starting");
+    return node.ip;
   }
 
   async exec(id: string, name: string, cmd: string[], timeoutMs?: number): Promise<ExecResult> {
+    const session = this.control(id);
+    session.lastSeen = this.now();
     const limit = timeoutMs ?? this.opts.defaultExecTimeoutMs ?? 30_000;
     const started = this.now();
     await this.readyNode(id, name, limit);
     const left = Math.max(1000, limit - (this.now() - started));
-    return this.runtime.exec(id, name, cmd, { timeoutMs: left });
+    return this.runtime.exec(session.id, name, cmd, { timeoutMs: left });
+  }
+
+  /**
+   * Writes a file into a node, creating its folders. Relative paths are taken
+   * from the working folder, /root. The content streams through; nothing is
+   * written on the host.
+   */
+  async writeFile(id: string, name: string, path: string, content: NodeJS.ReadableStream, size: number): Promise<string> {
+    const session = this.control(id);
+    const target = nodePath(path);
+    if (target === "/") throw new BadRequestError("The path must name a file, not the root folder.");
+    await this.readyNode(id, name, 30_000);
+    const mkdir = await this.runtime.exec(session.id, name, ["mkdir", "-p", "--", posix.dirname(target)], { timeoutMs: 10_000 });
+    if (mkdir.exitCode !== 0) throw new BadRequestError(`Cannot create the folder ${posix.dirname(target)}: ${mkdir.stderr.trim()}`);
+    await this.runtime.writeFile(session.id, name, target, content, size);
+    session.lastSeen = this.now();
+    return target;
+  }
+
+  /** A file's content or a folder's archive, for download; watchers may download too. */
+  async readPath(id: string, name: string, path: string): Promise<PathContent> {
+    const { session } = this.resolve(id);
+    await this.readyNode(id, name, 30_000);
+    return this.runtime.readPath(session.id, name, nodePath(path));
+  }
+
+  /** Adds the next free node (node1..nodeN); it starts in the background. */
+  addNode(id: string): NodeView {
+    const session = this.control(id);
+    if (session.nodes.size >= this.maxNodes) {
+      throw new ConflictError("node_limit", `A session has at most ${this.maxNodes} nodes. Remove one to add another.`);
+    }
+    let n = 1;
+    while (session.nodes.has(`node${n}`)) n++;
+    const node = this.addNodeState(session, `node${n}`, "starting the node");
+    // Keep the map in name order, so that lists and tabs are stable.
+    const sorted = [...session.nodes.entries()].sort(([a], [b]) => nodeNumber(a) - nodeNumber(b));
+    session.nodes = new Map(sorted);
+    node.ready = this.provision(session, node, { pooled: false, first: false });
+    node.ready.catch(() => {}); // reported through the node's status
+    this.log("node_added", { sessionId: session.id, node: node.name });
+    return nodeView(node);
+  }
+
+  /** Removes a node, its terminals and everything in it. */
+  async removeNode(id: string, name: string): Promise<void> {
+    const session = this.control(id);
+    const node = this.findNode(id, name);
+    session.nodes.delete(name);
+    this.emit("nodeRemoved", session.id, name);
+    await node.ready.catch(() => {});
+    await this.runtime.removeNode(session.id, name);
+    this.log("node_removed", { sessionId: session.id, node: name });
+  }
+
+  /** Moves the expiry later by extendMs, up to the session's maximum lifetime. */
+  async extend(id: string): Promise<SessionView> {
+    const session = this.control(id);
+    const latest = session.createdAt + this.maxLifetimeMs;
+    if (session.expiresAt >= latest - 1000) {
+      throw new ConflictError(
+        "extend_limit",
+        `This session cannot run longer: sessions end at most ${Math.round(this.maxLifetimeMs / 60_000)} minutes after they start.`,
+      );
+    }
+    session.expiresAt = Math.min(Math.max(session.expiresAt, this.now()) + (this.opts.extendMs ?? this.opts.sessionTtlMs), latest);
+    session.lastSeen = this.now();
+    await this.writeClaim(session).catch((e) => this.log("claim_failed", { sessionId: session.id, error: String(e) }));
+    this.log("session_extended", { sessionId: session.id, expiresAt: new Date(session.expiresAt).toISOString() });
+    return this.view(session, "control");
+  }
+
+  /**
+   * Builds a swarm: adds nodes until the template has enough, makes node1
+   * the first manager, and joins the other managers, then the workers.
+   */
+  async applyTemplate(id: string, name: TemplateName, waitMs = 120_000): Promise<SessionView> {
+    const session = this.control(id);
+    const { managers, workers } = TEMPLATES[name];
+    const names = Array.from({ length: managers + workers }, (_, i) => `node${i + 1}`);
+    if (names.length > this.maxNodes) {
+      throw new ConflictError("node_limit", `This template needs ${names.length} nodes; a session may have ${this.maxNodes}.`);
+    }
+    for (const node of names) if (!session.nodes.has(node)) this.addNodeForTemplate(session, node);
+    await Promise.all(names.map((node) => this.readyNode(id, node, waitMs)));
+
+    const run = async (node: string, cmd: string[]) => {
+      const r = await this.runtime.exec(session.id, node, cmd, { timeoutMs: 60_000 });
+      if (r.exitCode !== 0) {
+        throw new PlaygroundError("template_failed", `\`${cmd.join(" ")}\` failed on ${node}: ${(r.stderr || r.stdout).trim()}`, 502);
+      }
+      return r.stdout.trim();
+    };
+    const states = await Promise.all(names.map((node) => run(node, ["docker", "info", "--format", "{{.Swarm.LocalNodeState}}"])));
+    const busy = names.filter((_, i) => states[i] !== "inactive");
+    if (busy.length) {
+      throw new ConflictError(
+        "already_in_swarm",
+        `${busy.join(", ")} ${busy.length > 1 ? "are" : "is"} already in a swarm. Run \`docker swarm leave --force\` there first, or start a new session.`,
+      );
+    }
+    const leader = this.nodeAddress(id, "node1");
+    await run("node1", ["docker", "swarm", "init", "--advertise-addr", leader]);
+    const managerToken = await run("node1", ["docker", "swarm", "join-token", "-q", "manager"]);
+    const workerToken = await run("node1", ["docker", "swarm", "join-token", "-q", "worker"]);
+    // Managers one at a time (each joins the Raft group), workers together.
+    for (const node of names.slice(1, managers)) await run(node, ["docker", "swarm", "join", "--token", managerToken, `${leader}:2377`]);
+    await Promise.all(names.slice(managers).map((node) => run(node, ["docker", "swarm", "join", "--token", workerToken, `${leader}:2377`])));
+    this.log("template_applied", { sessionId: session.id, template: name });
+    return this.view(session, "control");
+  }
+
+  private addNodeForTemplate(session: Session, name: string): void {
+    const node = this.addNodeState(session, name, "starting the node");
+    session.nodes = new Map([...session.nodes.entries()].sort(([a], [b]) => nodeNumber(a) - nodeNumber(b)));
+    node.ready = this.provision(session, node, { pooled: false, first: false });
+    node.ready.catch(() => {});
   }
 
   /** Ends a session: its terminals are told first, then everything is removed. Idempotent. */
   async delete(id: string): Promise<void> {
-    await this.end(this.find(id), "deleted");
+    await this.end(this.control(id), "deleted");
   }
 
   private end(session: Session, reason: EndReason): Promise<void> {
@@ -361,43 +633,102 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
         this.log("session_end_failed", { sessionId: session.id, error: String(e) });
         throw e;
       }
-      this.sessions.delete(session.id);
+      this.unregister(session);
       this.log("session_ended", { sessionId: session.id, reason });
     })();
     return session.ending;
   }
 
-  /** Ends every expired session; returns how many. */
+  /** Ends every expired session, and every idle one; returns how many. */
   async reap(): Promise<number> {
-    const expired = [...this.sessions.values()].filter((s) => !s.ending && s.expiresAt <= this.now());
-    const results = await Promise.allSettled(expired.map((s) => this.end(s, "expired")));
+    const now = this.now();
+    const idleMs = this.opts.idleTimeoutMs ?? 0;
+    const ends: [Session, EndReason][] = [];
+    for (const s of this.sessions.values()) {
+      if (s.ending) continue;
+      if (s.expiresAt <= now) ends.push([s, "expired"]);
+      else if (idleMs > 0 && s.participants.size === 0 && now - s.lastSeen >= idleMs) ends.push([s, "idle"]);
+    }
+    const results = await Promise.allSettled(ends.map(([s, reason]) => this.end(s, reason)));
     for (const r of results) if (r.status === "rejected") this.log("reap_failed", { error: String(r.reason) });
-    return expired.length;
+    return ends.length;
   }
 
-  private find(id: string): Session {
-    const session = isSessionId(id) ? this.sessions.get(id) : undefined;
+  private resolve(id: string): { session: Session; access: Access } {
+    if (!isSessionId(id)) throw new SessionNotFoundError();
+    let session = this.sessions.get(id);
+    let access: Access = "control";
+    if (!session) {
+      const owner = this.watchIds.get(id);
+      session = owner ? this.sessions.get(owner) : undefined;
+      access = "watch";
+    }
     if (!session || session.ending || session.expiresAt <= this.now()) throw new SessionNotFoundError();
+    return { session, access };
+  }
+
+  /** Throws unless the id may change the session (404 unknown, 403 watch-only). */
+  requireControl(id: string): void {
+    this.control(id);
+  }
+
+  /** The session, when the id may change it. */
+  private control(id: string): Session {
+    const { session, access } = this.resolve(id);
+    if (access !== "control") throw new WatchOnlyError();
     return session;
   }
 
   private findNode(id: string, name: string): NodeState {
-    const session = this.find(id);
+    const { session } = this.resolve(id);
     const node = isNodeName(name) ? session.nodes.get(name) : undefined;
     if (!node) throw new NodeNotFoundError(name);
     return node;
   }
 
-  private view(s: Session): SessionView {
+  private view(s: Session, access: Access): SessionView {
+    const id = access === "control" ? s.id : s.watchId;
     return {
-      id: s.id,
-      url: `/s/${s.id}`,
-      access: "control",
+      id,
+      url: `/s/${id}`,
+      access,
       expiresAt: new Date(s.expiresAt).toISOString(),
-      maxExpiresAt: new Date(s.expiresAt).toISOString(),
-      nodes: [...s.nodes.values()].map((n) => ({ name: n.name, status: n.status, message: n.message })),
-      maxNodes: 1,
-      connected: [],
+      maxExpiresAt: new Date(s.createdAt + this.maxLifetimeMs).toISOString(),
+      nodes: [...s.nodes.values()].map(nodeView),
+      maxNodes: this.maxNodes,
+      ...(access === "control" ? { share: { control: `/s/${s.id}`, watch: `/s/${s.watchId}` } } : {}),
+      connected: [...s.participants.values()].map(({ name, access }) => ({ name, access })),
     };
   }
+}
+
+function nodeView(n: NodeState): NodeView {
+  return { name: n.name, status: n.status, message: n.message, ...(n.ip ? { ip: n.ip } : {}) };
+}
+
+const nodeNumber = (name: string) => Number(name.slice(4)) || 0;
+
+/** A path inside a node: relative ones start at the working folder, /root. */
+export function nodePath(path: string): string {
+  if (!path || path.length > 4096 || path.includes("\0")) {
+    throw new BadRequestError("Give a path of 1 to 4096 characters, without NUL bytes.");
+  }
+  return posix.resolve("/root", path);
+}
+
+/** A claim file: JSON with both times, or (older nodes) just the expiry. */
+function parseClaim(text: string): Claim | undefined {
+  const t = text.trim();
+  try {
+    if (t.startsWith("{")) {
+      const c = JSON.parse(t) as { expiresAt?: string; createdAt?: string };
+      const expiresAt = Date.parse(c.expiresAt ?? "");
+      const createdAt = Date.parse(c.createdAt ?? "");
+      return Number.isNaN(expiresAt) ? undefined : { expiresAt, createdAt: Number.isNaN(createdAt) ? undefined : createdAt };
+    }
+  } catch {
+    return undefined;
+  }
+  const at = Date.parse(t);
+  return Number.isNaN(at) ? undefined : { expiresAt: at };
 }

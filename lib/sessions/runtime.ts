@@ -11,6 +11,8 @@ export interface SandboxLabels {
   expiresAt: Date;
   /** Started ahead in the pool: the real expiry is recorded in the node when handed out. */
   pooled?: boolean;
+  /** The session's watch-only id: kept on the engine so that a restarted server knows it. */
+  watchId: string;
 }
 
 export interface NodeSpec {
@@ -26,6 +28,28 @@ export interface FoundNode {
   expiresAt: Date;
   running: boolean;
   pooled?: boolean;
+  watchId?: string;
+  /** Address on the session's network. */
+  ip?: string;
+}
+
+export interface PathContent {
+  kind: "file" | "folder";
+  /** The last part of the path. */
+  name: string;
+  /** A file's size in bytes; undefined for folders (the archive's size is not known ahead). */
+  size?: number;
+  stream: NodeJS.ReadableStream;
+}
+
+export interface StartedNode {
+  /** Address on the session's network. */
+  ip: string;
+}
+
+/** Output of a long-running command, until stopped. */
+export interface CommandStream {
+  stop(): void;
 }
 
 export interface ExecOptions {
@@ -36,8 +60,19 @@ export interface SandboxRuntime {
   /** Creates the session's private network and joins the registry to it. Idempotent. */
   createNetwork(sessionId: string, labels: SandboxLabels): Promise<void>;
   /** Creates and starts a node; resolves once its inner engine answers. */
-  startNode(spec: NodeSpec, onProgress: (message: string) => void): Promise<void>;
+  startNode(spec: NodeSpec, onProgress: (message: string) => void): Promise<StartedNode>;
   exec(sessionId: string, node: string, cmd: string[], opts: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs a long command whose stdout is delivered as it comes; onEnd when it
+   * stops for any reason. The command must end by itself within a bounded time.
+   */
+  stream(sessionId: string, node: string, cmd: string[], onData: (chunk: string) => void, onEnd: () => void): CommandStream;
+  /** Writes one file from a stream of exactly `size` bytes; `path` is absolute, its folder must exist. */
+  writeFile(sessionId: string, node: string, path: string, content: NodeJS.ReadableStream, size: number): Promise<void>;
+  /** A file's content, or a folder as a tar archive. Throws PathNotFoundError when nothing is there. */
+  readPath(sessionId: string, node: string, path: string): Promise<PathContent>;
+  /** Removes one node and its volume. Idempotent. */
+  removeNode(sessionId: string, node: string): Promise<void>;
   /** Removes everything of a session, in order: containers, volumes, network. Idempotent. */
   removeSession(sessionId: string): Promise<void>;
   /** Nodes of this playground instance that exist on the engine. */

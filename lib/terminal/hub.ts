@@ -22,6 +22,10 @@ export interface TerminalClient {
 }
 
 interface ClientState {
+  /** May type and resize; watchers only look. */
+  control: boolean;
+  /** The size this client's screen wants (control clients only). */
+  wants?: { cols: number; rows: number };
   /** Output that arrived while the client's snapshot was being made. */
   queue: Buffer[] | null;
   /** Bytes sent or queued and not yet acknowledged. */
@@ -35,7 +39,7 @@ const MIRROR_RESUME_BELOW_BYTES = 256 * 1024;
 /**
  * Answers a terminal gives to a program's queries (cursor position, device
  * attributes, colours). Every viewer's xterm answers; the shell must get
- * one answer, so only the first viewer's are passed on.
+ * one answer, so only the first control client's are passed on.
  */
 // eslint-disable-next-line no-control-regex -- these are escape sequences
 const TERMINAL_REPLY = /^(\x1b\[\??[\d;]*[Rcn]|\x1b\[>[\d;]*c|\x1b\[\??[\d;]*\$y|\x1b\]\d+;[^\x07\x1b]*(\x07|\x1b\\))+$/;
@@ -66,15 +70,17 @@ export class TerminalHub {
     this.mirror.loadAddon(this.serializer as unknown as Parameters<Terminal["loadAddon"]>[0]);
   }
 
-  attach(client: TerminalClient): void {
+  /** Joins a client; `control: false` makes it a watcher, whose input and resizes are ignored. */
+  attach(client: TerminalClient, { control = true }: { control?: boolean } = {}): void {
     if (this.closed) return client.close(CLOSE.SESSION_ENDED, "session ended");
-    const state: ClientState = { queue: [], unacked: 0 };
+    const state: ClientState = { control, queue: [], unacked: 0 };
     this.clients.set(client, state);
     this.ensureProcess();
     // Everything written to the mirror before this point is in the snapshot;
     // what arrives later is queued for this client and sent right after it.
     this.mirror.write("", () => {
       if (!this.clients.has(client)) return;
+      client.sendMessage({ type: "size", ...this.size });
       client.sendMessage({ type: "snapshot", data: this.serializer.serialize({ scrollback: this.opts.scrollback ?? 1000 }) });
       const queued = state.queue ?? [];
       state.queue = null;
@@ -83,20 +89,54 @@ export class TerminalHub {
   }
 
   detach(client: TerminalClient): void {
+    const state = this.clients.get(client);
     this.clients.delete(client);
+    // The one who owned the size left: the newest remaining control client's screen decides.
+    if (state?.wants && state.wants.cols === this.size.cols && state.wants.rows === this.size.rows) {
+      const next = [...this.clients.values()].reverse().find((s) => s.control && s.wants);
+      if (next?.wants) this.applySize(next.wants);
+    }
     this.maybeResume();
   }
 
   input(from: TerminalClient, data: string): void {
-    if (this.closed) return;
-    if (TERMINAL_REPLY.test(data) && this.clients.keys().next().value !== from) return;
+    const state = this.clients.get(from);
+    if (this.closed || !state?.control) return;
+    if (TERMINAL_REPLY.test(data)) {
+      if (this.firstControl() !== from) return;
+    } else if (state.wants) {
+      // The size follows whoever types: their screen fits the shell.
+      this.applySize(state.wants);
+    }
     this.ensureProcess().write(data);
   }
 
-  resize(cols: number, rows: number): void {
+  /** A control client's screen changed size: the shell takes that size. Watchers' sizes are ignored. */
+  resize(from: TerminalClient, cols: number, rows: number): void {
+    const state = this.clients.get(from);
+    if (this.closed || !state?.control) return;
+    state.wants = { cols, rows };
+    this.applySize(state.wants);
+  }
+
+  private applySize({ cols, rows }: { cols: number; rows: number }): void {
+    if (cols === this.size.cols && rows === this.size.rows) return;
     this.size = { cols, rows };
     this.mirror.resize(cols, rows);
     this.process?.resize(cols, rows);
+    for (const [client, state] of this.clients) if (!state.queue) client.sendMessage({ type: "size", cols, rows });
+  }
+
+  private firstControl(): TerminalClient | undefined {
+    for (const [client, state] of this.clients) if (state.control) return client;
+    return undefined;
+  }
+
+  /** How many clients are attached, by kind. */
+  get counts(): { control: number; watch: number } {
+    let control = 0;
+    for (const state of this.clients.values()) if (state.control) control++;
+    return { control, watch: this.clients.size - control };
   }
 
   ack(client: TerminalClient, bytes: number): void {

@@ -15,6 +15,11 @@ export class TerminalService {
     private readonly spawn: SpawnTerminal,
   ) {
     manager.on("ended", (sessionId) => this.closeSession(sessionId, CLOSE.SESSION_ENDED, "session ended"));
+    manager.on("nodeRemoved", (sessionId, node) => {
+      const key = `${sessionId}/${node}`;
+      this.hubs.get(key)?.close(CLOSE.NOT_FOUND, "node removed");
+      this.hubs.delete(key);
+    });
   }
 
   /** The hub of a node; the caller has checked that the node exists and is ready. */

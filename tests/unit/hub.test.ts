@@ -199,13 +199,51 @@ describe("TerminalHub", () => {
     const { hub, processes } = makeHub();
     const client = new FakeClient();
     hub.attach(client);
-    hub.resize(120, 40);
+    hub.resize(client, 120, 40);
     assert.deepEqual(processes[0]!.size, { cols: 120, rows: 40 });
     processes[0]!.exit(0);
     assert.deepEqual(client.messages.at(-1), { type: "exit", exitCode: 0 });
     hub.input(client, "\r");
     assert.equal(processes.length, 2);
     assert.equal(processes[1]!.written, "\r");
+  });
+
+  test("watchers see everything but their input and resizes never reach the shell", async () => {
+    const { hub, processes } = makeHub();
+    const owner = new FakeClient();
+    const watcher = new FakeClient();
+    hub.attach(owner);
+    hub.attach(watcher, { control: false });
+    await turn();
+    hub.input(watcher, "rm -rf /\r");
+    hub.input(watcher, "\x1b[1;1R"); // even a terminal reply
+    hub.resize(watcher, 10, 5);
+    assert.equal(processes[0]!.written, "");
+    assert.notDeepEqual(processes[0]!.size, { cols: 10, rows: 5 });
+    processes[0]!.emit("hello");
+    await turn();
+    assert.ok(watcher.output.includes("hello"));
+    assert.deepEqual(hub.counts, { control: 1, watch: 1 });
+  });
+
+  test("the size follows the control client that typed or resized last, and everyone is told", async () => {
+    const { hub, processes } = makeHub();
+    const a = new FakeClient();
+    const b = new FakeClient();
+    const w = new FakeClient();
+    hub.attach(a);
+    hub.attach(b);
+    hub.attach(w, { control: false });
+    await turn();
+    assert.deepEqual(w.messages.find((m) => m.type === "size"), { type: "size", cols: 80, rows: 24 }, "sent on joining");
+    hub.resize(a, 100, 30);
+    hub.resize(b, 60, 20);
+    assert.deepEqual(processes[0]!.size, { cols: 60, rows: 20 });
+    hub.input(a, "x");
+    assert.deepEqual(processes[0]!.size, { cols: 100, rows: 30 }, "a typed: a's size");
+    assert.deepEqual(w.messages.at(-1), { type: "size", cols: 100, rows: 30 });
+    hub.detach(a);
+    assert.deepEqual(processes[0]!.size, { cols: 60, rows: 20 }, "a left: b's size");
   });
 
   test("close kills the shell and disconnects everyone; later joiners are refused", () => {

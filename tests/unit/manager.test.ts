@@ -137,7 +137,10 @@ describe("SessionManager", () => {
     assert.equal(t.manager.get("a".repeat(24)).nodes[0]?.status, "ready");
     assert.equal(t.manager.get("a".repeat(24)).expiresAt, future.toISOString());
     assert.deepEqual(t.runtime.removed.sort(), ["b".repeat(24), "c".repeat(24), "d".repeat(24)]);
-    assert.deepEqual(t.runtime.execs.map((e) => e.cmd), [["playground-shell", "--reap"]]);
+    // Running sessions' claims are read (for a newer expiry); the adopted one's old shells are ended.
+    const execs = t.runtime.execs.map((e) => `${e.sessionId.slice(0, 1)} ${e.cmd.join(" ")}`);
+    assert.deepEqual(execs.filter((e) => !e.includes("claim")), ["a playground-shell --reap"]);
+    assert.ok(execs.includes("a cat /run/playground/claim"));
   });
 
   test("start keeps trying to adopt while the engine is down, then reaps", async () => {
@@ -191,7 +194,7 @@ describe("the warm pool", () => {
     manager.stop();
     assert.equal(view.nodes[0]?.status, "ready");
     assert.ok(Date.parse(view.expiresAt) >= before + 60_000);
-    assert.equal(runtime.claims.get(view.id), view.expiresAt);
+    assert.equal(JSON.parse(runtime.claims.get(view.id)!).expiresAt, view.expiresAt);
     await settle();
     assert.equal(manager.poolView.size, 2, "refilled");
     assert.equal(manager.activeCount, 1);

@@ -8,7 +8,10 @@ type Params = { params: Promise<{ id: string }> };
 
 export const GET = handle(async (_req: Request, { params }: Params) => {
   const { id } = await params;
-  return json<SessionView>(getContext().manager.get(id));
+  const { manager } = getContext();
+  const view = manager.get(id);
+  manager.touch(id); // a page that asks is someone using it
+  return json<SessionView>(view);
 });
 
 export const DELETE = handle(async (_req: Request, { params }: Params) => {
