@@ -47,6 +47,10 @@ export interface SessionView {
   share?: { control: string; watch: string };
   /** Who has the session open now. */
   connected: Participant[];
+  /** Address of a published port, with {node} and {port} to fill in (GET /api/sessions/:id only). */
+  portUrl?: string;
+  /** Largest file an upload may carry, in bytes (GET /api/sessions/:id only). */
+  uploadMaxBytes?: number;
 }
 
 export interface ErrorBody {

@@ -4,10 +4,15 @@ import type { NodeStatus, NodeView, SessionView } from "@/lib/protocol";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, endSession, fetchSession, messageOf } from "./api";
+import { ApiError, addNode, applyTemplate, endSession, extendSession, fetchSession, messageOf, removeNode } from "./api";
 import Countdown from "./Countdown";
 import SessionGone, { type GoneReason } from "./SessionGone";
 import { Spinner } from "./StartButton";
+import { DropZone, FilesMenu, UploadStatus, useUploader } from "./workspace/Files";
+import NodeTabs from "./workspace/NodeTabs";
+import PortsBar from "./workspace/PortsBar";
+import { Participants, ShareButton } from "./workspace/SharePanel";
+import { ExpiryWarning } from "./workspace/Time";
 
 // xterm needs the DOM: never render it on the server.
 const TerminalPane = dynamic(() => import("./TerminalPane"), {
@@ -21,12 +26,18 @@ type Phase =
   | { kind: "live"; view: SessionView; skewMs: number }
   | { kind: "gone"; reason: GoneReason };
 
-const POLL_MS = 2000;
+const POLL_MS = 1000;
+const IDLE_POLL_MS = 4000;
 
 export default function SessionScreen({ id }: { id: string }) {
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
   const [ending, setEnding] = useState(false);
-  const [endError, setEndError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [extending, setExtending] = useState(false);
+  const [selected, setSelected] = useState<string>(() =>
+    typeof location !== "undefined" && /^#node\d+$/.test(location.hash) ? location.hash.slice(1) : "node1",
+  );
   /** Only the newest request may update the page; older answers can arrive late. */
   const requestSeq = useRef(0);
   /** Our own DELETE makes the server close the socket with 4410: that is "you ended it", not "it ended". */
@@ -55,14 +66,23 @@ export default function SessionScreen({ id }: { id: string }) {
     void load();
   }, [load]);
 
-  const provisioning = phase.kind === "live" && phase.view.nodes.some((n) => n.status === "provisioning");
+  const view = phase.kind === "live" ? phase.view : undefined;
+  const provisioning = !!view?.nodes.some((n) => n.status === "provisioning");
+  // Polled always (who is connected, time, nodes); faster while a node starts.
   useEffect(() => {
-    if (!provisioning) return;
-    const timer = setInterval(() => void load(), POLL_MS);
+    if (phase.kind !== "live") return;
+    const timer = setInterval(() => void load(), provisioning ? POLL_MS : IDLE_POLL_MS);
     return () => clearInterval(timer);
-  }, [provisioning, load]);
+  }, [phase.kind, provisioning, load]);
 
-  const node: NodeView | undefined = phase.kind === "live" ? phase.view.nodes[0] : undefined;
+  const node: NodeView | undefined = view?.nodes.find((n) => n.name === selected) ?? view?.nodes[0];
+  const control = view?.access === "control";
+  const uploads = useUploader(id, view?.uploadMaxBytes);
+
+  const select = useCallback((name: string) => {
+    setSelected(name);
+    history.replaceState(null, "", `#${name}`);
+  }, []);
 
   // The socket learns about state changes before the next poll does.
   const onStatus = useCallback(
@@ -71,19 +91,51 @@ export default function SessionScreen({ id }: { id: string }) {
     },
     [node, load],
   );
-  const onGone = useCallback(() => goGone(endingRef.current ? "ended" : "closed"), [goGone]);
+  const onGone = useCallback(() => {
+    // A removed node closes its terminal too: only a missing session means the page is over.
+    fetchSession(id).then(
+      () => void load(),
+      () => goGone(endingRef.current ? "ended" : "closed"),
+    );
+  }, [id, load, goGone]);
   const onExpire = useCallback(() => goGone("expired"), [goGone]);
+
+  async function act(label: string, action: () => Promise<unknown>) {
+    setBusy(label);
+    setActionError(null);
+    try {
+      await action();
+    } catch (err) {
+      setActionError(messageOf(err));
+    } finally {
+      setBusy(null);
+      void load();
+    }
+  }
+
+  async function extend() {
+    setExtending(true);
+    setActionError(null);
+    try {
+      const extended = await extendSession(id);
+      setPhase((prev) => (prev.kind === "live" ? { ...prev, view: { ...prev.view, ...extended } } : prev));
+    } catch (err) {
+      setActionError(`Could not extend the session: ${messageOf(err)}`);
+    } finally {
+      setExtending(false);
+    }
+  }
 
   async function end() {
     setEnding(true);
     endingRef.current = true;
-    setEndError(null);
+    setActionError(null);
     try {
       await endSession(id);
       goGone("ended");
     } catch (err) {
       endingRef.current = false;
-      setEndError(messageOf(err));
+      setActionError(`Could not end the session: ${messageOf(err)}`);
     } finally {
       setEnding(false);
     }
@@ -103,6 +155,8 @@ export default function SessionScreen({ id }: { id: string }) {
     );
   }
 
+  const live = phase.view;
+  const canExtend = Date.parse(live.expiresAt) < Date.parse(live.maxExpiresAt) - 1000;
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-800 bg-slate-950/60 px-4 py-2">
@@ -110,43 +164,108 @@ export default function SessionScreen({ id }: { id: string }) {
           <span className="font-mono text-sky-400">&gt;_</span>
           <span className="hidden sm:inline">Docker Playground</span>
         </Link>
-        {node && <NodeBadge node={node} />}
-        <div className="ml-auto flex items-center gap-4">
-          <Countdown expiresAt={phase.view.expiresAt} skewMs={phase.skewMs} onExpire={onExpire} />
-          <button
-            type="button"
-            data-testid="end-session"
-            onClick={end}
-            disabled={ending}
-            className="rounded-md border border-red-500/40 px-3 py-1.5 text-sm font-medium text-red-200 transition hover:bg-red-500/15 disabled:cursor-wait disabled:opacity-60"
-          >
-            {ending ? "Ending…" : "End session"}
-          </button>
+        {!control && (
+          <span data-testid="watch-banner" className="rounded-md bg-sky-500/15 px-2.5 py-1 text-sm text-sky-200">
+            Watching: read only
+          </span>
+        )}
+        <div className="ml-auto flex flex-wrap items-center gap-3">
+          <Participants people={live.connected} />
+          <Countdown expiresAt={live.expiresAt} skewMs={phase.skewMs} onExpire={onExpire} />
+          {control && (
+            <button
+              type="button"
+              data-testid="extend"
+              onClick={extend}
+              disabled={extending || !canExtend}
+              title={canExtend ? "Give this session more time" : "This session has reached the longest a session may run"}
+              className="rounded-md border border-slate-700 px-3 py-1.5 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-40"
+            >
+              {extending ? "Extending…" : "Extend"}
+            </button>
+          )}
+          {control && <ShareButton view={live} />}
+          {control && (
+            <button
+              type="button"
+              data-testid="end-session"
+              onClick={end}
+              disabled={ending}
+              className="rounded-md border border-red-500/40 px-3 py-1.5 text-sm font-medium text-red-200 transition hover:bg-red-500/15 disabled:cursor-wait disabled:opacity-60"
+            >
+              {ending ? "Ending…" : "End session"}
+            </button>
+          )}
         </div>
       </header>
 
-      {endError && (
-        <p role="alert" data-testid="end-error" className="border-b border-red-500/30 bg-red-950/60 px-4 py-2 text-sm text-red-100">
-          Could not end the session: {endError}
+      <ExpiryWarning
+        expiresAt={live.expiresAt}
+        skewMs={phase.skewMs}
+        canExtend={canExtend}
+        extending={extending}
+        onExtend={control ? extend : undefined}
+      />
+      {actionError && (
+        <p role="alert" data-testid="action-error" className="flex items-center gap-3 border-b border-red-500/30 bg-red-950/60 px-4 py-2 text-sm text-red-100">
+          <span className="flex-1">{actionError}</span>
+          <button type="button" onClick={() => setActionError(null)} className="text-xs text-red-200/80 hover:text-red-100">
+            Dismiss
+          </button>
         </p>
+      )}
+
+      <NodeTabs
+        nodes={live.nodes}
+        selected={node?.name ?? ""}
+        onSelect={select}
+        controls={
+          control
+            ? {
+                maxNodes: live.maxNodes,
+                busy,
+                onAdd: () =>
+                  act("Adding a node…", async () => {
+                    const added = await addNode(id);
+                    select(added.name);
+                  }),
+                onRemove: (name) => act(`Removing ${name}…`, () => removeNode(id, name)),
+                onTemplate: (name) => act("Forming the swarm…", () => applyTemplate(id, name)),
+              }
+            : undefined
+        }
+      />
+
+      {node && node.status === "ready" && (
+        <div className="flex flex-wrap items-center gap-3 border-b border-slate-800/70 px-3 py-1.5">
+          <PortsBar sessionId={id} node={node.name} urlTemplate={live.portUrl} />
+          <div className="ml-auto">
+            <FilesMenu sessionId={id} node={node.name} canUpload={control} onFiles={(files) => void uploads.uploadList(node.name, files)} />
+          </div>
+        </div>
       )}
 
       <main className="relative min-h-0 flex-1 px-2 pt-2">
         {!node ? (
           <Centered>
-            <p className="text-slate-300">This session has no machine. End it and start a new one.</p>
+            <p className="text-slate-300">
+              This session has no node.{" "}
+              {control ? "Add one with “+ Add node” above." : "Someone with full control can add one."}
+            </p>
           </Centered>
         ) : node.status === "failed" ? (
           <Centered>
             <div data-testid="node-failed" className="max-w-lg space-y-2 rounded-lg border border-red-500/40 bg-red-950/40 px-6 py-5">
               <h2 className="font-semibold text-red-100">The machine {node.name} could not start</h2>
               <p className="text-sm text-red-200/90">{node.message ?? "No details were given."}</p>
-              <p className="text-sm text-slate-400">End this session and start a new one.</p>
+              <p className="text-sm text-slate-400">
+                {live.nodes.length > 1 ? "Remove it and add another node." : "End this session and start a new one."}
+              </p>
             </div>
           </Centered>
         ) : (
-          <>
-            <TerminalPane sessionId={id} node={node.name} onGone={onGone} onStatus={onStatus} />
+          <DropZone node={node.name} enabled={control && node.status === "ready" && !uploads.busy} onDrop={(d) => void uploads.uploadDrop(node.name, d)}>
+            <TerminalPane key={node.name} sessionId={id} node={node.name} onGone={onGone} onStatus={onStatus} />
             {node.status === "provisioning" && (
               <div className="absolute inset-0 flex items-center justify-center bg-[#0b1120]/85">
                 <div
@@ -159,21 +278,11 @@ export default function SessionScreen({ id }: { id: string }) {
                 </div>
               </div>
             )}
-          </>
+          </DropZone>
         )}
+        <UploadStatus state={uploads.state} onDismiss={uploads.dismiss} onCancel={uploads.cancel} />
       </main>
     </div>
-  );
-}
-
-function NodeBadge({ node }: { node: NodeView }) {
-  const dot =
-    node.status === "ready" ? "bg-emerald-400" : node.status === "failed" ? "bg-red-400" : "animate-pulse bg-amber-400";
-  return (
-    <span className="flex items-center gap-2 rounded-md bg-slate-800/70 px-2.5 py-1 font-mono text-sm text-slate-200" title={node.status}>
-      <span aria-hidden className={`h-2 w-2 rounded-full ${dot}`} />
-      <span data-testid="node-name">{node.name}</span>
-    </span>
   );
 }
 

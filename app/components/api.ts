@@ -1,4 +1,4 @@
-import type { ErrorBody, SessionView } from "@/lib/protocol";
+import type { ErrorBody, NodeView, PortView, SessionView, UploadResult } from "@/lib/protocol";
 
 /** A failed request, described for people. `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -90,4 +90,68 @@ export async function endSession(id: string): Promise<void> {
 
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+const sessionPath = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;
+const nodePath = (id: string, node: string) => `${sessionPath(id)}/nodes/${encodeURIComponent(node)}`;
+const jsonInit = (body: unknown): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+export async function addNode(id: string): Promise<NodeView> {
+  return (await (await request(`${sessionPath(id)}/nodes`, { method: "POST" })).json()) as NodeView;
+}
+
+export async function removeNode(id: string, node: string): Promise<void> {
+  await request(nodePath(id, node), { method: "DELETE" });
+}
+
+export async function extendSession(id: string): Promise<SessionView> {
+  return (await (await request(`${sessionPath(id)}/extend`, { method: "POST" })).json()) as SessionView;
+}
+
+export async function applyTemplate(id: string, template: "swarm-1-1" | "swarm-3-2"): Promise<SessionView> {
+  return (await (await request(`${sessionPath(id)}/template`, jsonInit({ template }))).json()) as SessionView;
+}
+
+export async function fetchPorts(id: string, node: string, signal?: AbortSignal): Promise<PortView[]> {
+  return (await (await request(`${nodePath(id, node)}/ports`, { signal })).json()) as PortView[];
+}
+
+export const downloadUrl = (id: string, node: string, path: string) =>
+  `${nodePath(id, node)}/files/download?path=${encodeURIComponent(path)}`;
+
+/**
+ * Uploads one file to `path` in the node (relative to /root), reporting the
+ * bytes sent. XMLHttpRequest because fetch cannot report upload progress.
+ */
+export function uploadFile(
+  id: string,
+  node: string,
+  path: string,
+  file: Blob,
+  onProgress: (sentBytes: number) => void,
+): { done: Promise<UploadResult>; abort: () => void } {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<UploadResult>((resolve, reject) => {
+    xhr.open("PUT", `${nodePath(id, node)}/files?path=${encodeURIComponent(path)}`);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onerror = () => reject(new ApiError(0, "network_error", NETWORK_MESSAGE));
+    xhr.onabort = () => reject(new ApiError(0, "aborted", "The upload was cancelled."));
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as UploadResult);
+      const error = (body as Partial<ErrorBody> | undefined)?.error;
+      reject(new ApiError(xhr.status, error?.code ?? `http_${xhr.status}`, error?.message ?? `The server answered ${xhr.status}.`));
+    };
+    xhr.send(file);
+  });
+  return { done, abort: () => xhr.abort() };
 }
