@@ -11,6 +11,8 @@ export interface AppContext {
   config: Config;
   manager: SessionManager;
   runtime: SandboxRuntime;
+  /** A client of a node's inner engine; checks that the session and node exist and are ready. */
+  nodeEngine?: (sessionId: string, node: string) => Promise<import("dockerode")>;
 }
 
 const KEY = Symbol.for("docker-playground.context");
