@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { afterEach, describe, test } from "node:test";
 import type Docker from "dockerode";
+import { humanSize, shortId, shortInstruction } from "../../lib/images/format";
 import { LogCollector } from "../../lib/images/logs";
 import { engineError } from "../../lib/images/panel";
 import { containerAction, containerRef, imageRef, logTail, volumeRef } from "../../lib/images/refs";
@@ -230,5 +231,26 @@ describe("panel routes", () => {
     const res = await summaryRoute.GET(req(), ctx({}));
     assert.equal(res.status, 501);
     assert.equal((await res.json()).error.code, "docker_panel_unavailable");
+  });
+});
+
+describe("formatting for people", () => {
+  test("sizes in SI units like the docker CLI", () => {
+    assert.equal(humanSize(0), "0 B");
+    assert.equal(humanSize(394), "394 B");
+    assert.equal(humanSize(1654), "1.7 kB");
+    assert.equal(humanSize(2_000), "2 kB");
+    assert.equal(humanSize(294_818_036), "295 MB");
+    assert.equal(humanSize(2_147_483_648), "2.1 GB");
+  });
+  test("instructions without the builders' wrapping", () => {
+    assert.equal(shortInstruction("/bin/sh -c #(nop)  ENV A=1"), "ENV A=1");
+    assert.equal(shortInstruction("/bin/sh -c #(nop) COPY file:abc in /x "), "COPY file:abc in /x");
+    assert.equal(shortInstruction("/bin/sh -c apt-get update"), "RUN apt-get update");
+    assert.equal(shortInstruction("|2 A=1 B=2 /bin/sh -c make"), "RUN make");
+    assert.equal(shortInstruction("RUN /bin/sh -c npm ci # buildkit"), "RUN npm ci");
+    assert.equal(shortInstruction("COPY . /app # buildkit"), "COPY . /app");
+    assert.equal(shortInstruction(""), "(no instruction recorded)");
+    assert.equal(shortId(`sha256:${"0123456789ab".repeat(5)}abcd`), "0123456789ab");
   });
 });
