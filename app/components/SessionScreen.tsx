@@ -14,6 +14,9 @@ import PortsBar from "./workspace/PortsBar";
 import { Participants, ShareButton } from "./workspace/SharePanel";
 import { ExpiryWarning } from "./workspace/Time";
 
+// The panel polls the node's engine: loaded only on the client, after the terminal.
+const DockerPanel = dynamic(() => import("./DockerPanel"), { ssr: false });
+
 // xterm needs the DOM: never render it on the server.
 const TerminalPane = dynamic(() => import("./TerminalPane"), {
   ssr: false,
@@ -78,6 +81,16 @@ export default function SessionScreen({ id }: { id: string }) {
   const node: NodeView | undefined = view?.nodes.find((n) => n.name === selected) ?? view?.nodes[0];
   const control = view?.access === "control";
   const uploads = useUploader(id, view?.uploadMaxBytes);
+  const [panelOpen, setPanelOpen] = useState(false);
+  useEffect(() => {
+    const saved = localStorage.getItem("playground-docker-panel");
+    setPanelOpen(saved ? saved === "open" : window.innerWidth >= 1200);
+  }, []);
+  const togglePanel = () =>
+    setPanelOpen((open) => {
+      localStorage.setItem("playground-docker-panel", open ? "closed" : "open");
+      return !open;
+    });
 
   const select = useCallback((name: string) => {
     setSelected(name);
@@ -239,13 +252,23 @@ export default function SessionScreen({ id }: { id: string }) {
       {node && node.status === "ready" && (
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-800/70 px-3 py-1.5">
           <PortsBar sessionId={id} node={node.name} urlTemplate={live.portUrl} />
-          <div className="ml-auto">
+          <div className="ml-auto flex items-center gap-1">
             <FilesMenu sessionId={id} node={node.name} canUpload={control} onFiles={(files) => void uploads.uploadList(node.name, files)} />
+            <button
+              type="button"
+              data-testid="docker-panel-toggle"
+              aria-pressed={panelOpen}
+              onClick={togglePanel}
+              className={`rounded-md px-3 py-0.5 text-sm hover:bg-slate-800 ${panelOpen ? "text-sky-300" : "text-slate-200"}`}
+            >
+              Docker panel
+            </button>
           </div>
         </div>
       )}
 
-      <main className="relative min-h-0 flex-1 px-2 pt-2">
+      <div className="flex min-h-0 flex-1">
+      <main className="relative min-h-0 min-w-0 flex-1 px-2 pt-2">
         {!node ? (
           <Centered>
             <p className="text-slate-300">
@@ -282,6 +305,12 @@ export default function SessionScreen({ id }: { id: string }) {
         )}
         <UploadStatus state={uploads.state} onDismiss={uploads.dismiss} onCancel={uploads.cancel} />
       </main>
+      {panelOpen && node?.status === "ready" && (
+        <aside className="w-[30rem] max-w-[45vw] shrink-0 border-l border-slate-800">
+          <DockerPanel key={node.name} sessionId={id} node={node.name} readOnly={!control} />
+        </aside>
+      )}
+      </div>
     </div>
   );
 }

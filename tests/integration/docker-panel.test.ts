@@ -129,9 +129,9 @@ describe("Docker panel on a real node", () => {
     assert.ok(!(await summary()).images.some((i) => i.id === nginx.id));
   });
 
-  test("a watch link can read but not act (403 watch_only)", async (t) => {
+  test("a watch link can read but not act (403 watch_only)", async () => {
     const watch = session.share?.watch?.split("/").pop();
-    if (!watch) return t.skip("this server gives no watch link yet");
+    assert.ok(watch, "the session has a watch link");
     const watchBase = `/api/sessions/${watch}/nodes/node1/docker`;
     assert.equal((await server.api(watchBase)).status, 200);
     const res = await server.api(`${watchBase}/networks/bridge`, { method: "DELETE" });
