@@ -4,6 +4,7 @@
  * the node starts (telling the client what is happening), then joins the
  * node's shared terminal.
  */
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -36,7 +37,7 @@ export function terminalSockets(opts: TerminalSocketOptions) {
       const match = PATH.exec(url.pathname);
       if (!match) return false;
       [id, node] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!)];
-      who = participant(url.searchParams, req.socket.remoteAddress);
+      who = participant(url.searchParams);
     } catch {
       socket.end("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\n\r\nMalformed terminal path.\n");
       return true;
@@ -139,8 +140,9 @@ export function terminalSockets(opts: TerminalSocketOptions) {
  * Who opened a socket, for the session's list of participants: the page
  * sends a random tab id and a display name; both are bounded and cleaned.
  */
-function participant(params: URLSearchParams, address: string | undefined): { clientId: string; name: string } {
-  const clientId = /^[A-Za-z0-9_-]{1,64}$/.test(params.get("client") ?? "") ? params.get("client")! : `addr-${address}`;
+function participant(params: URLSearchParams): { clientId: string; name: string } {
+  // Without a tab id, each socket counts as one person.
+  const clientId = /^[A-Za-z0-9_-]{1,64}$/.test(params.get("client") ?? "") ? params.get("client")! : `socket-${randomUUID()}`;
   const name = (params.get("name") ?? "")
     .replace(/[^\p{L}\p{N} ._-]/gu, "")
     .trim()

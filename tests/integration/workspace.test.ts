@@ -143,13 +143,12 @@ describe("the session workspace on the real engine", () => {
     assert.equal(web.container, "web");
     assert.equal(ports.find((p) => p.port === 9000)?.source, "process");
     assert.ok(!ports.some((p) => p.port === 2375), "the node's own engine port is not listed");
-    // Asked from 127.0.0.1 (not under *.localhost): path links.
-    assert.equal(web.url, `/ports/${watchId}/node1/8080/`);
+    // The page is under *.localhost: one host name per port.
+    assert.equal(web.url, `http://8080-node1-${watchId}.localhost:${new URL(server.url).port}/`);
     assert.ok(noticedMs < 5000, `noticed in ${noticedMs} ms`);
-
-    // Host-name links when the page is under the ports domain.
-    const byHost = (await (await server.api(`/api/sessions/${s.id}/nodes/node1/ports`, { headers: { host: "localhost:1234" } })).json()) as PortView[];
-    assert.equal(byHost.find((p) => p.port === 8080)?.url, `http://8080-node1-${watchId}.localhost:1234/`);
+    // A page opened by IP address gets path links: no wildcard DNS there.
+    const byIp = JSON.parse((await get(server, `/api/sessions/${s.id}/nodes/node1/ports`, { host: "192.0.2.7:3000" })).body) as PortView[];
+    assert.equal(byIp.find((p) => p.port === 8080)?.url, `/ports/${watchId}/node1/8080/`);
 
     const viaHost = await get(server, "/", { host: `8080-node1-${watchId}.localhost` });
     assert.equal(viaHost.status, 200);
@@ -169,9 +168,12 @@ describe("the session workspace on the real engine", () => {
   });
 
   test("ports: the playground's cookies never reach the app; WebSocket upgrades pass through", async () => {
-    // A one-shot listener that records the request it gets.
-    await server.exec(s.id, ["sh", "-c", "setsid sh -c 'nc -l -p 9100 -q 0 > /tmp/request < /dev/null' >/dev/null 2>&1 & sleep 0.3"]);
-    await get(server, `/ports/${watchId}/node1/9100/`, { cookie: "playground_session=secret; theirs=1" });
+    // A listener that records the request's headers and answers "ok".
+    const record = 'while IFS= read -r l; do printf "%s\\n" "$l" >> /tmp/request; [ "$(printf %s "$l" | tr -d "\\r")" = "" ] && break; done; ' +
+      'printf "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nok"';
+    await server.exec(s.id, ["sh", "-c", `setsid socat TCP-LISTEN:9100,reuseaddr,fork SYSTEM:'${record}' </dev/null >/dev/null 2>&1 & sleep 0.3`]);
+    const answered = await get(server, `/ports/${watchId}/node1/9100/`, { cookie: "playground_session=secret; theirs=1" });
+    assert.equal(answered.body, "ok");
     const seen = (await server.exec(s.id, ["cat", "/tmp/request"])).stdout;
     assert.match(seen, /^cookie: theirs=1\r?$/im);
     assert.doesNotMatch(seen, /secret/);
@@ -240,6 +242,7 @@ describe("the session workspace on the real engine", () => {
     const steps = [
       ["docker", "run", "-d", "-p", "5000:5000", "--name", "reg", "registry:2"],
       ["sh", "-c", "for i in $(seq 50); do wget -qO- http://localhost:5000/v2/ >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1"],
+      ["docker", "pull", "busybox"],
       ["docker", "tag", "busybox", "node1:5000/mine:1"],
       ["docker", "push", "node1:5000/mine:1"],
     ];
@@ -284,10 +287,13 @@ describe("swarm templates and idle sessions", () => {
 
   test("a session nobody has open ends after IDLE_TIMEOUT_MS and is removed", async () => {
     const s = await server.readySession();
-    await until("idle end", async () => ((await server.api(`/api/sessions/${s.id}`)).status === 404 ? true : undefined), 20_000);
+    const started = Date.now();
+    // Not through the API: a page asking about the session is someone using it.
     await until("removed", async () => {
       const list = await docker.listContainers({ all: true, filters: { label: [`playground.session=${s.id}`] } });
       return list.length === 0 ? true : undefined;
     }, 20_000);
+    assert.ok(Date.now() - started >= 2000, "not before the idle timeout");
+    assert.equal((await server.api(`/api/sessions/${s.id}`)).status, 404);
   });
 });
