@@ -12,7 +12,7 @@ import { shortcutOf } from "./terminal/keys";
 import { clampFont, FONT_MAX, FONT_MIN, loadFontSize, loadTheme, saveFontSize, saveTheme } from "./terminal/prefs";
 import SearchBar, { type SearchResults } from "./terminal/SearchBar";
 import { sameSize, toWireSize, type Size } from "./terminal/size";
-import { SEARCH_COLOURS, THEMES, type ThemeName } from "./terminal/themes";
+import { SEARCH_COLOURS, SURROUND, THEMES, type ThemeName } from "./terminal/themes";
 import Toolbar from "./terminal/Toolbar";
 
 declare global {
@@ -47,6 +47,8 @@ interface Live {
   layout: () => void;
   /** Tell the server this client's desired size, even if it was sent before. */
   announceSize: () => void;
+  /** Send keys or pasted text to the shell (not in watch-only mode). */
+  input: (data: string) => void;
 }
 
 const FONT = 'ui-monospace, "SFMono-Regular", "Cascadia Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
@@ -57,6 +59,8 @@ const FULL_RESET = "\x1bc";
 const INPUT_CHUNK = 32 * 1024;
 /** A pane being dragged to a new size sends its wish once it settles. */
 const RESIZE_DEBOUNCE_MS = 150;
+/** How long keys typed after Ctrl+Shift+V wait for the clipboard's text. */
+const PASTE_HOLD_MS = 1000;
 
 const backoffMs = (attempt: number) => Math.min(500 * 2 ** attempt, 5000);
 
@@ -110,6 +114,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
   const [noMatch, setNoMatch] = useState(false);
   const [results, setResults] = useState<SearchResults | null>(null);
   const [menu, setMenu] = useState<{ x: number; y: number; selection: boolean } | null>(null);
+  /** The shell's size once the server has said it (null: the terminal fits the pane). */
+  const [shellSize, setShellSize] = useState<Size | null>(null);
 
   // Callbacks change on every parent render; the socket effect must not restart because of that.
   useEffect(() => {
@@ -127,15 +133,33 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
     term.focus();
   }, []);
 
+  /** Keys typed while a paste is read from the clipboard wait for it, so that "paste, Enter" stays in order. */
+  const heldKeys = useRef<string[] | null>(null);
+
   const pasteClipboard = useCallback(async () => {
     const term = live.current?.term;
     if (!term || prefs.current.readOnly) return;
+    // The first of several pending pastes holds the keys; later ones queue behind it.
+    const held: string[] | null = heldKeys.current ? null : [];
+    if (held) heldKeys.current = held;
+    const release = () => {
+      if (!held || heldKeys.current !== held) return false;
+      heldKeys.current = null;
+      return true;
+    };
+    // A clipboard permission prompt can take long: typing is not held up for more than a moment.
+    const timer = setTimeout(() => {
+      if (release()) for (const data of held ?? []) live.current?.input(data);
+    }, PASTE_HOLD_MS);
     const text = await readText();
+    clearTimeout(timer);
+    const flush = release();
     if (text === null) {
       setBanner({ kind: "error", text: "The browser did not allow reading the clipboard. Paste with Ctrl+Shift+V or your browser's Paste." });
-      return;
+    } else if (text && live.current?.term === term) {
+      term.paste(text);
     }
-    if (text) term.paste(text);
+    if (flush) for (const data of held ?? []) live.current?.input(data);
     term.focus();
   }, []);
 
@@ -171,7 +195,12 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
         activeMatchColorOverviewRuler: colours.activeRuler,
       },
     };
-    const found = backwards ? search.findPrevious(q, options) : search.findNext(q, options);
+    let found: boolean;
+    try {
+      found = backwards ? search.findPrevious(q, options) : search.findNext(q, options);
+    } catch {
+      found = false; // a search must never take the page down
+    }
     setNoMatch(!found);
     if (!found) setResults(null);
   }, []);
@@ -208,6 +237,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
       scrollback: 5000,
       theme: THEMES[prefs.current.theme],
       disableStdin: prefs.current.readOnly,
+      // The search addon's match highlighting uses decorations, still a proposed API in xterm 6.
+      allowProposedApi: true,
     });
     const fit = new FitAddon();
     const search = new SearchAddon();
@@ -290,6 +321,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
           const size = toWireSize(msg);
           if (!size) break;
           serverSize = size;
+          setShellSize(size);
           applySize();
           break;
         }
@@ -359,9 +391,13 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
       };
     };
 
-    const dataSub = term.onData((data) => {
+    const input = (data: string) => {
       if (prefs.current.readOnly) return;
       for (const part of chunks(data)) send({ type: "input", data: part });
+    };
+    const dataSub = term.onData((data) => {
+      if (heldKeys.current) heldKeys.current.push(data);
+      else input(data);
     });
     const resultsSub = search.onDidChangeResults(({ resultIndex, resultCount }) =>
       setResults(resultCount > 0 ? { index: resultIndex, count: resultCount } : null),
@@ -401,7 +437,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
     });
     observer.observe(container);
 
-    live.current = { term, search, layout, announceSize: () => sendDesired(true) };
+    live.current = { term, search, layout, announceSize: () => sendDesired(true), input };
     connect();
 
     return () => {
@@ -506,7 +542,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
           data-theme={theme}
           ref={containerRef}
           onContextMenu={openMenu}
-          style={{ background: THEMES[theme].background }}
+          // Around a shell smaller than the pane, a dimmer surround shows where the terminal ends.
+          style={{ background: shellSize ? SURROUND[theme] : THEMES[theme].background }}
           className="h-full w-full overflow-auto"
         />
         {searchOpen && (
@@ -532,6 +569,11 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
           aria-hidden
           className={`h-1.5 w-1.5 rounded-full ${conn === "connected" ? "bg-emerald-400" : conn === "closed" ? "bg-slate-500" : "animate-pulse bg-amber-400"}`}
         />
+        {shellSize && (
+          <span data-testid="terminal-size" title="The shell's size, shared by everyone in this session" className="mr-2 tabular-nums">
+            {shellSize.cols}×{shellSize.rows}
+          </span>
+        )}
         <span data-testid="terminal-status">{conn}</span>
       </div>
     </div>

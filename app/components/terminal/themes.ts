@@ -59,6 +59,9 @@ export const LIGHT: ITheme = {
 
 export const THEMES: Record<ThemeName, ITheme> = { dark: DARK, light: LIGHT };
 
+/** The pane around a shell that is smaller than the pane. */
+export const SURROUND: Record<ThemeName, string> = { dark: "#060912", light: "#e2e8f0" };
+
 /** Colours of search matches per theme (the search addon wants #RRGGBB). */
 export const SEARCH_COLOURS: Record<ThemeName, { match: string; active: string; ruler: string; activeRuler: string }> = {
   dark: { match: "#854d0e", active: "#ca8a04", ruler: "#a16207", activeRuler: "#facc15" },
