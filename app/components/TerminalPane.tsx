@@ -1,18 +1,19 @@
 "use client";
 
 import { FitAddon } from "@xterm/addon-fit";
-import { Terminal, type ITheme } from "@xterm/xterm";
-import { useEffect, useRef, useState } from "react";
-import {
-  CLOSE,
-  FLOW,
-  MAX_COLS,
-  MAX_ROWS,
-  terminalPath,
-  type ClientMessage,
-  type NodeStatus,
-  type ServerMessage,
-} from "@/lib/protocol";
+import { SearchAddon, type ISearchOptions } from "@xterm/addon-search";
+import { WebLinksAddon } from "@xterm/addon-web-links";
+import { Terminal } from "@xterm/xterm";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { CLOSE, FLOW, terminalPath, type ClientMessage, type NodeStatus, type ServerMessage } from "@/lib/protocol";
+import { canReadClipboard, copyText, readText } from "./terminal/clipboard";
+import ContextMenu, { type MenuEntry } from "./terminal/ContextMenu";
+import { shortcutOf } from "./terminal/keys";
+import { clampFont, FONT_MAX, FONT_MIN, loadFontSize, loadTheme, saveFontSize, saveTheme } from "./terminal/prefs";
+import SearchBar, { type SearchResults } from "./terminal/SearchBar";
+import { sameSize, toWireSize, type Size } from "./terminal/size";
+import { SEARCH_COLOURS, SURROUND, THEMES, type ThemeName } from "./terminal/themes";
+import Toolbar from "./terminal/Toolbar";
 
 declare global {
   interface Window {
@@ -27,35 +28,28 @@ type Banner = { kind: "status" | "error"; text: string };
 interface Props {
   sessionId: string;
   node: string;
+  /**
+   * Watch-only: the terminal shows everything live but never sends input or
+   * resizes (the server enforces this too; the client simply does not try).
+   */
+  readOnly?: boolean;
   /** The server says the session or node no longer exists. */
   onGone?: () => void;
   /** The node's state as reported over the socket (faster than polling). */
   onStatus?: (state: NodeStatus) => void;
 }
 
-const THEME: ITheme = {
-  background: "#0b1120",
-  foreground: "#e2e8f0",
-  cursor: "#38bdf8",
-  cursorAccent: "#0b1120",
-  selectionBackground: "#334155",
-  black: "#1e293b",
-  red: "#f87171",
-  green: "#4ade80",
-  yellow: "#facc15",
-  blue: "#60a5fa",
-  magenta: "#c084fc",
-  cyan: "#22d3ee",
-  white: "#cbd5e1",
-  brightBlack: "#64748b",
-  brightRed: "#fca5a5",
-  brightGreen: "#86efac",
-  brightYellow: "#fde047",
-  brightBlue: "#93c5fd",
-  brightMagenta: "#d8b4fe",
-  brightCyan: "#67e8f9",
-  brightWhite: "#f8fafc",
-};
+/** What the socket effect offers to the rest of the component. */
+interface Live {
+  term: Terminal;
+  search: SearchAddon;
+  /** Show the terminal at the right size now, and tell the server if this client's wish changed. */
+  layout: () => void;
+  /** Tell the server this client's desired size, even if it was sent before. */
+  announceSize: () => void;
+  /** Send keys or pasted text to the shell (not in watch-only mode). */
+  input: (data: string) => void;
+}
 
 const FONT = 'ui-monospace, "SFMono-Regular", "Cascadia Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
 const EXIT_LINE = "\r\n\x1b[2m[shell ended — press Enter to start a new one]\x1b[0m\r\n";
@@ -63,9 +57,12 @@ const EXIT_LINE = "\r\n\x1b[2m[shell ended — press Enter to start a new one]\x
 const FULL_RESET = "\x1bc";
 /** Input messages are limited to 64 KiB by the server; large pastes are split. */
 const INPUT_CHUNK = 32 * 1024;
+/** A pane being dragged to a new size sends its wish once it settles. */
+const RESIZE_DEBOUNCE_MS = 150;
+/** How long keys typed after Ctrl+Shift+V wait for the clipboard's text. */
+const PASTE_HOLD_MS = 1000;
 
 const backoffMs = (attempt: number) => Math.min(500 * 2 ** attempt, 5000);
-const clamp = (n: number, max: number) => Math.min(Math.max(1, n), max);
 
 function socketUrl(path: string): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -83,16 +80,151 @@ function* chunks(data: string): Generator<string> {
   }
 }
 
-export default function TerminalPane({ sessionId, node, onGone, onStatus }: Props) {
+/** Links printed in the terminal open in a new tab, web addresses only. */
+function openLink(_ev: MouseEvent, uri: string) {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return;
+  window.open(url.href, "_blank", "noopener,noreferrer");
+}
+
+export default function TerminalPane({ sessionId, node, readOnly = false, onGone, onStatus }: Props) {
+  const rootRef = useRef<HTMLDivElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const callbacks = useRef({ onGone, onStatus });
+  const live = useRef<Live | null>(null);
   const [conn, setConn] = useState<ConnState>("connecting");
   const [banner, setBanner] = useState<Banner | null>(null);
+
+  // View preferences (this component only renders in the browser: localStorage is there).
+  const [fontSize, setFontSize] = useState(loadFontSize);
+  const [theme, setTheme] = useState<ThemeName>(loadTheme);
+  const [fullscreen, setFullscreen] = useState(false);
+  const [canFullscreen] = useState(() => !!document.fullscreenEnabled);
+  const prefs = useRef({ fontSize, theme, readOnly });
+
+  const [searchOpen, setSearchOpen] = useState(false);
+  /** Bumped to put the cursor back in an already open search box. */
+  const [searchFocus, setSearchFocus] = useState(0);
+  const [query, setQuery] = useState("");
+  const [noMatch, setNoMatch] = useState(false);
+  const [results, setResults] = useState<SearchResults | null>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number; selection: boolean } | null>(null);
+  /** The shell's size once the server has said it (null: the terminal fits the pane). */
+  const [shellSize, setShellSize] = useState<Size | null>(null);
 
   // Callbacks change on every parent render; the socket effect must not restart because of that.
   useEffect(() => {
     callbacks.current = { onGone, onStatus };
+    prefs.current = { fontSize, theme, readOnly };
   });
+
+  const focusTerminal = useCallback(() => live.current?.term.focus(), []);
+
+  const copySelection = useCallback(async () => {
+    const term = live.current?.term;
+    const text = term?.getSelection();
+    if (!term || !text) return;
+    if (!(await copyText(text))) setBanner({ kind: "error", text: "The browser did not allow copying. Select the text and use your browser's Copy." });
+    term.focus();
+  }, []);
+
+  /** Keys typed while a paste is read from the clipboard wait for it, so that "paste, Enter" stays in order. */
+  const heldKeys = useRef<string[] | null>(null);
+
+  const pasteClipboard = useCallback(async () => {
+    const term = live.current?.term;
+    if (!term || prefs.current.readOnly) return;
+    // The first of several pending pastes holds the keys; later ones queue behind it.
+    const held: string[] | null = heldKeys.current ? null : [];
+    if (held) heldKeys.current = held;
+    const release = () => {
+      if (!held || heldKeys.current !== held) return false;
+      heldKeys.current = null;
+      return true;
+    };
+    // A clipboard permission prompt can take long: typing is not held up for more than a moment.
+    const timer = setTimeout(() => {
+      if (release()) for (const data of held ?? []) live.current?.input(data);
+    }, PASTE_HOLD_MS);
+    const text = await readText();
+    clearTimeout(timer);
+    const flush = release();
+    if (text === null) {
+      setBanner({ kind: "error", text: "The browser did not allow reading the clipboard. Paste with Ctrl+Shift+V or your browser's Paste." });
+    } else if (text && live.current?.term === term) {
+      term.paste(text);
+    }
+    if (flush) for (const data of held ?? []) live.current?.input(data);
+    term.focus();
+  }, []);
+
+  const openSearch = useCallback(() => {
+    setSearchOpen(true);
+    setSearchFocus((n) => n + 1);
+  }, []);
+
+  const closeSearch = useCallback(() => {
+    setSearchOpen(false);
+    setNoMatch(false);
+    setResults(null);
+    live.current?.search.clearDecorations();
+    live.current?.term.focus();
+  }, []);
+
+  const find = useCallback((q: string, backwards: boolean, incremental = false) => {
+    const search = live.current?.search;
+    if (!search) return;
+    if (!q) {
+      search.clearDecorations();
+      setNoMatch(false);
+      setResults(null);
+      return;
+    }
+    const colours = SEARCH_COLOURS[prefs.current.theme];
+    const options: ISearchOptions = {
+      incremental,
+      decorations: {
+        matchBackground: colours.match,
+        activeMatchBackground: colours.active,
+        matchOverviewRuler: colours.ruler,
+        activeMatchColorOverviewRuler: colours.activeRuler,
+      },
+    };
+    let found: boolean;
+    try {
+      found = backwards ? search.findPrevious(q, options) : search.findNext(q, options);
+    } catch {
+      found = false; // a search must never take the page down
+    }
+    setNoMatch(!found);
+    if (!found) setResults(null);
+  }, []);
+
+  const changeFont = useCallback((delta: number) => {
+    setFontSize((size) => {
+      const next = clampFont(size + delta);
+      saveFontSize(next);
+      return next;
+    });
+  }, []);
+
+  const toggleTheme = useCallback(() => {
+    setTheme((t) => {
+      const next = t === "dark" ? "light" : "dark";
+      saveTheme(next);
+      return next;
+    });
+  }, []);
+
+  const toggleFullscreen = useCallback(() => {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+    else void rootRef.current?.requestFullscreen().catch(() => {});
+  }, []);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -101,12 +233,18 @@ export default function TerminalPane({ sessionId, node, onGone, onStatus }: Prop
     const term = new Terminal({
       cursorBlink: true,
       fontFamily: FONT,
-      fontSize: 14,
+      fontSize: prefs.current.fontSize,
       scrollback: 5000,
-      theme: THEME,
+      theme: THEMES[prefs.current.theme],
+      disableStdin: prefs.current.readOnly,
+      // The search addon's match highlighting uses decorations, still a proposed API in xterm 6.
+      allowProposedApi: true,
     });
     const fit = new FitAddon();
+    const search = new SearchAddon();
     term.loadAddon(fit);
+    term.loadAddon(search);
+    term.loadAddon(new WebLinksAddon(openLink));
     term.open(container);
     fit.fit();
     window.__playgroundTerm = term;
@@ -117,14 +255,49 @@ export default function TerminalPane({ sessionId, node, onGone, onStatus }: Prop
     let attempt = 0;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+    let settleTimer: ReturnType<typeof setTimeout> | undefined;
     let frame = 0;
     /** Bytes xterm has rendered but the server has not been told about, on the current socket. */
     let unacked = 0;
+    /**
+     * The shell's size as the server last announced it. Until a server says
+     * (and for ever with a server that predates the size message) the terminal
+     * fits its pane, as before. Kept across reconnects: the server repeats it on joining.
+     */
+    let serverSize: Size | null = null;
+    /** This client's desired size as last sent on the current socket. */
+    let sentSize: Size | null = null;
 
     const send = (msg: ClientMessage) => {
       if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg));
     };
-    const sendSize = () => send({ type: "resize", cols: clamp(term.cols, MAX_COLS), rows: clamp(term.rows, MAX_ROWS) });
+
+    /** Show the terminal at the server's size, or fit the pane while there is none. */
+    const applySize = () => {
+      const el = term.element;
+      if (serverSize) {
+        // As wide as its cells, so that a larger shell scrolls inside the pane and a smaller one sits top-left.
+        if (el) el.style.width = "max-content";
+        if (term.cols !== serverSize.cols || term.rows !== serverSize.rows) term.resize(serverSize.cols, serverSize.rows);
+      } else {
+        if (el) el.style.width = "";
+        fit.fit();
+      }
+    };
+
+    /** The size this pane could show, measured from the pane itself (not from the terminal in it). */
+    const sendDesired = (force: boolean) => {
+      if (prefs.current.readOnly || socket?.readyState !== WebSocket.OPEN) return;
+      const want = toWireSize(fit.proposeDimensions());
+      if (!want || (!force && sameSize(want, sentSize))) return;
+      sentSize = want;
+      send({ type: "resize", ...want });
+    };
+
+    const layout = () => {
+      applySize();
+      sendDesired(false);
+    };
 
     const onOutput = (ws: WebSocket, data: ArrayBuffer) => {
       const bytes = new Uint8Array(data);
@@ -144,6 +317,14 @@ export default function TerminalPane({ sessionId, node, onGone, onStatus }: Prop
         case "snapshot":
           term.write(FULL_RESET + msg.data);
           break;
+        case "size": {
+          const size = toWireSize(msg);
+          if (!size) break;
+          serverSize = size;
+          setShellSize(size);
+          applySize();
+          break;
+        }
         case "status":
           callbacks.current.onStatus?.(msg.state);
           if (msg.state === "ready") {
@@ -169,15 +350,16 @@ export default function TerminalPane({ sessionId, node, onGone, onStatus }: Prop
       ws.binaryType = "arraybuffer";
       socket = ws;
       unacked = 0;
+      sentSize = null;
 
       ws.onopen = () => {
         everOpened = true;
         setConn("connected");
-        fit.fit();
-        sendSize();
+        applySize();
+        sendDesired(true);
         // A resize that arrives together with the first prompt can be lost: say it again.
         clearTimeout(resizeTimer);
-        resizeTimer = setTimeout(sendSize, 100);
+        resizeTimer = setTimeout(() => sendDesired(true), 100);
         term.focus();
       };
       ws.onmessage = (ev: MessageEvent<ArrayBuffer | string>) => {
@@ -209,22 +391,61 @@ export default function TerminalPane({ sessionId, node, onGone, onStatus }: Prop
       };
     };
 
-    const dataSub = term.onData((data) => {
+    const input = (data: string) => {
+      if (prefs.current.readOnly) return;
       for (const part of chunks(data)) send({ type: "input", data: part });
+    };
+    const dataSub = term.onData((data) => {
+      if (heldKeys.current) heldKeys.current.push(data);
+      else input(data);
     });
-    const resizeSub = term.onResize(sendSize);
+    const resultsSub = search.onDidChangeResults(({ resultIndex, resultCount }) =>
+      setResults(resultCount > 0 ? { index: resultIndex, count: resultCount } : null),
+    );
+
+    term.attachCustomKeyEventHandler((ev) => {
+      const shortcut = shortcutOf(ev);
+      if (!shortcut) return true;
+      // The shortcut's keyup (and anything else) must not reach the shell either.
+      if (ev.type !== "keydown") return false;
+      switch (shortcut) {
+        case "copy":
+          ev.preventDefault(); // Chromium would open the developer tools
+          void copySelection();
+          return false;
+        case "search":
+          ev.preventDefault();
+          openSearch();
+          return false;
+        case "paste":
+          if (prefs.current.readOnly) {
+            ev.preventDefault();
+          } else if (canReadClipboard()) {
+            ev.preventDefault();
+            void pasteClipboard();
+          }
+          // Otherwise the browser's own paste event reaches xterm's textarea.
+          return false;
+      }
+    });
+
     const observer = new ResizeObserver(() => {
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => fit.fit());
+      frame = requestAnimationFrame(applySize);
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(() => sendDesired(false), RESIZE_DEBOUNCE_MS);
     });
     observer.observe(container);
 
+    live.current = { term, search, layout, announceSize: () => sendDesired(true), input };
     connect();
 
     return () => {
       disposed = true;
+      live.current = null;
       clearTimeout(retryTimer);
       clearTimeout(resizeTimer);
+      clearTimeout(settleTimer);
       cancelAnimationFrame(frame);
       observer.disconnect();
       const ws = socket;
@@ -234,25 +455,125 @@ export default function TerminalPane({ sessionId, node, onGone, onStatus }: Prop
         ws.close(CLOSE.NORMAL);
       }
       dataSub.dispose();
-      resizeSub.dispose();
+      resultsSub.dispose();
       term.dispose();
       if (window.__playgroundTerm === term) delete window.__playgroundTerm;
     };
-  }, [sessionId, node]);
+  }, [sessionId, node, copySelection, pasteClipboard, openSearch]);
+
+  useEffect(() => {
+    const l = live.current;
+    if (!l || l.term.options.fontSize === fontSize) return;
+    l.term.options.fontSize = fontSize;
+    l.layout();
+  }, [fontSize]);
+
+  useEffect(() => {
+    if (live.current) live.current.term.options.theme = THEMES[theme];
+  }, [theme]);
+
+  useEffect(() => {
+    const l = live.current;
+    if (!l || l.term.options.disableStdin === readOnly) return;
+    l.term.options.disableStdin = readOnly;
+    // Given control: this client's size counts now.
+    if (!readOnly) l.announceSize();
+  }, [readOnly]);
+
+  useEffect(() => {
+    const onChange = () => {
+      setFullscreen(document.fullscreenElement === rootRef.current && !!rootRef.current);
+      requestAnimationFrame(() => live.current?.layout());
+    };
+    document.addEventListener("fullscreenchange", onChange);
+    return () => document.removeEventListener("fullscreenchange", onChange);
+  }, []);
+
+  const openMenu = (ev: React.MouseEvent) => {
+    ev.preventDefault();
+    setMenu({ x: ev.clientX, y: ev.clientY, selection: !!live.current?.term.hasSelection() });
+  };
+
+  const closeMenu = useCallback(
+    (refocus: boolean) => {
+      setMenu(null);
+      if (refocus) focusTerminal();
+    },
+    [focusTerminal],
+  );
+
+  const menuEntries: MenuEntry[] = [
+    { label: "Copy", hint: "Ctrl+Shift+C", disabled: !menu?.selection, testId: "menu-copy", action: () => void copySelection() },
+    {
+      label: "Paste",
+      hint: "Ctrl+Shift+V",
+      disabled: readOnly || !canReadClipboard(),
+      testId: "menu-paste",
+      action: () => void pasteClipboard(),
+    },
+    { label: "Select all", testId: "menu-select-all", action: () => live.current?.term.selectAll() },
+    { label: "Search…", hint: "Ctrl+Shift+F", testId: "menu-search", action: openSearch },
+    "separator",
+    { label: "Clear scrollback", testId: "menu-clear", action: () => live.current?.term.clear() },
+    "separator",
+    { label: "Larger text", disabled: fontSize >= FONT_MAX, keepOpen: true, testId: "menu-font-inc", action: () => changeFont(1) },
+    { label: "Smaller text", disabled: fontSize <= FONT_MIN, keepOpen: true, testId: "menu-font-dec", action: () => changeFont(-1) },
+  ];
 
   const notice: Banner | null = conn === "reconnecting" ? { kind: "status", text: "Reconnecting…" } : banner;
 
   return (
-    <div className="flex h-full w-full flex-col">
+    <div ref={rootRef} className={`flex h-full w-full flex-col ${fullscreen ? "bg-[#0b1120] p-2" : ""}`}>
+      <Toolbar
+        fontSize={fontSize}
+        theme={theme}
+        searchOpen={searchOpen}
+        fullscreen={fullscreen}
+        canFullscreen={canFullscreen}
+        readOnly={readOnly}
+        onFont={changeFont}
+        onTheme={toggleTheme}
+        onSearch={searchOpen ? closeSearch : openSearch}
+        onFullscreen={toggleFullscreen}
+      />
       <div className="relative min-h-0 flex-1">
-        <div data-testid="terminal" ref={containerRef} className="h-full w-full" />
+        <div
+          data-testid="terminal"
+          data-theme={theme}
+          ref={containerRef}
+          onContextMenu={openMenu}
+          // Around a shell smaller than the pane, a dimmer surround shows where the terminal ends.
+          style={{ background: shellSize ? SURROUND[theme] : THEMES[theme].background }}
+          className="h-full w-full overflow-auto"
+        />
+        {searchOpen && (
+          <SearchBar
+            key="search"
+            focusKey={searchFocus}
+            query={query}
+            onQuery={(q) => {
+              setQuery(q);
+              find(q, false, true);
+            }}
+            onFind={(backwards) => find(query, backwards)}
+            onClose={closeSearch}
+            noMatch={noMatch}
+            results={results}
+          />
+        )}
         {notice && <Notice notice={notice} onDismiss={notice === banner ? () => setBanner(null) : undefined} />}
+        {menu && <ContextMenu x={menu.x} y={menu.y} entries={menuEntries} onClose={closeMenu} />}
       </div>
       <div className="flex h-5 shrink-0 items-center justify-end gap-1.5 font-mono text-[11px] text-slate-500">
         <span
           aria-hidden
           className={`h-1.5 w-1.5 rounded-full ${conn === "connected" ? "bg-emerald-400" : conn === "closed" ? "bg-slate-500" : "animate-pulse bg-amber-400"}`}
         />
+        {shellSize && (
+          <span data-testid="terminal-size" title="The shell's size, shared by everyone in this session" className="mr-2 tabular-nums">
+            {shellSize.cols}×{shellSize.rows}
+          </span>
+        )}
         <span data-testid="terminal-status">{conn}</span>
       </div>
     </div>
