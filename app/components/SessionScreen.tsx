@@ -12,6 +12,7 @@ import { DropZone, FilesMenu, UploadStatus, useUploader } from "./workspace/File
 import NodeTabs from "./workspace/NodeTabs";
 import PortsBar from "./workspace/PortsBar";
 import { Participants, ShareButton } from "./workspace/SharePanel";
+import { participantQuery } from "./workspace/identity";
 import { ExpiryWarning } from "./workspace/Time";
 
 // The panel polls the node's engine: loaded only on the client, after the terminal.
@@ -82,6 +83,8 @@ export default function SessionScreen({ id }: { id: string }) {
   const control = view?.access === "control";
   const uploads = useUploader(id, view?.uploadMaxBytes);
   const [panelOpen, setPanelOpen] = useState(false);
+  // Read on the client only; the terminal is never rendered on the server.
+  const [query] = useState(() => (typeof window === "undefined" ? undefined : participantQuery()));
   useEffect(() => {
     const saved = localStorage.getItem("playground-docker-panel");
     setPanelOpen(saved ? saved === "open" : window.innerWidth >= 1200);
@@ -288,7 +291,15 @@ export default function SessionScreen({ id }: { id: string }) {
           </Centered>
         ) : (
           <DropZone node={node.name} enabled={control && node.status === "ready" && !uploads.busy} onDrop={(d) => void uploads.uploadDrop(node.name, d)}>
-            <TerminalPane key={node.name} sessionId={id} node={node.name} onGone={onGone} onStatus={onStatus} />
+            <TerminalPane
+              key={node.name}
+              sessionId={id}
+              node={node.name}
+              readOnly={!control}
+              socketQuery={query}
+              onGone={onGone}
+              onStatus={onStatus}
+            />
             {node.status === "provisioning" && (
               <div className="absolute inset-0 flex items-center justify-center bg-[#0b1120]/85">
                 <div

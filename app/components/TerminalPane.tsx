@@ -33,6 +33,8 @@ interface Props {
    * resizes (the server enforces this too; the client simply does not try).
    */
   readOnly?: boolean;
+  /** Added to the socket's URL: who this tab is, for the list of participants. */
+  socketQuery?: string;
   /** The server says the session or node no longer exists. */
   onGone?: () => void;
   /** The node's state as reported over the socket (faster than polling). */
@@ -92,7 +94,7 @@ function openLink(_ev: MouseEvent, uri: string) {
   window.open(url.href, "_blank", "noopener,noreferrer");
 }
 
-export default function TerminalPane({ sessionId, node, readOnly = false, onGone, onStatus }: Props) {
+export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, onGone, onStatus }: Props) {
   const rootRef = useRef<HTMLDivElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const callbacks = useRef({ onGone, onStatus });
@@ -346,7 +348,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
     const connect = () => {
       retryTimer = undefined;
       setConn(everOpened ? "reconnecting" : "connecting");
-      const ws = new WebSocket(socketUrl(terminalPath(sessionId, node)));
+      const ws = new WebSocket(socketUrl(terminalPath(sessionId, node) + (socketQuery ? `?${socketQuery}` : "")));
       ws.binaryType = "arraybuffer";
       socket = ws;
       unacked = 0;
@@ -459,7 +461,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, onGone
       term.dispose();
       if (window.__playgroundTerm === term) delete window.__playgroundTerm;
     };
-  }, [sessionId, node, copySelection, pasteClipboard, openSearch]);
+  }, [sessionId, node, socketQuery, copySelection, pasteClipboard, openSearch]);
 
   useEffect(() => {
     const l = live.current;
