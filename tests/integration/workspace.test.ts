@@ -167,11 +167,17 @@ describe("the session workspace on the real engine", () => {
     assert.match(noSession.body, /does not exist or has ended/);
   });
 
+  /** Serves `script` (sh, talking HTTP on stdin/stdout) on a port of node1. */
+  async function serve(port: number, script: string) {
+    const cmd = 'printf "%s" "$1" > /tmp/serve-$2.sh; setsid socat TCP-LISTEN:$2,reuseaddr,fork "EXEC:sh /tmp/serve-$2.sh" </dev/null >/dev/null 2>&1 & sleep 0.3';
+    const r = await server.exec(s.id, ["sh", "-c", cmd, "serve", script, String(port)]);
+    assert.equal(r.exitCode, 0, r.stderr);
+  }
+
   test("ports: the playground's cookies never reach the app; WebSocket upgrades pass through", async () => {
     // A listener that records the request's headers and answers "ok".
-    const record = 'while IFS= read -r l; do printf "%s\\n" "$l" >> /tmp/request; [ "$(printf %s "$l" | tr -d "\\r")" = "" ] && break; done; ' +
-      'printf "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nok"';
-    await server.exec(s.id, ["sh", "-c", `setsid socat TCP-LISTEN:9100,reuseaddr,fork SYSTEM:'${record}' </dev/null >/dev/null 2>&1 & sleep 0.3`]);
+    await serve(9100, 'while IFS= read -r l; do printf "%s\n" "$l" >> /tmp/request; [ "$(printf %s "$l" | tr -d "\r")" = "" ] && break; done; ' +
+      'printf "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"');
     const answered = await get(server, `/ports/${watchId}/node1/9100/`, { cookie: "playground_session=secret; theirs=1" });
     assert.equal(answered.body, "ok");
     const seen = (await server.exec(s.id, ["cat", "/tmp/request"])).stdout;
@@ -179,9 +185,8 @@ describe("the session workspace on the real engine", () => {
     assert.doesNotMatch(seen, /secret/);
 
     // An echo server that accepts any upgrade, then sends back what it receives.
-    const script = 'while IFS= read -r l; do [ "$(printf %s "$l" | tr -d "\\r")" = "" ] && break; done; ' +
-      'printf "HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n"; exec cat';
-    await server.exec(s.id, ["sh", "-c", `setsid socat TCP-LISTEN:9200,reuseaddr,fork SYSTEM:'${script}' </dev/null >/dev/null 2>&1 & sleep 0.3`]);
+    await serve(9200, 'while IFS= read -r l; do [ "$(printf %s "$l" | tr -d "\r")" = "" ] && break; done; ' +
+      'printf "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"; exec cat');
     const url = new URL(server.url);
     const socket = connect(Number(url.port), "127.0.0.1");
     let received = "";
