@@ -1,0 +1,142 @@
+/**
+ * The session workspace in Chromium: a second node with its own terminal,
+ * a published port opened through its link, a watch-only link, an upload,
+ * and the Docker panel with a container and its image's layers.
+ */
+import { expect, test, type Page } from "@playwright/test";
+
+async function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const term = (window as unknown as { __playgroundTerm?: import("@xterm/xterm").Terminal }).__playgroundTerm;
+    if (!term) return "";
+    const buffer = term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
+    return lines.join("\n");
+  });
+}
+
+async function run(page: Page, command: string) {
+  await page.getByTestId("terminal").click();
+  await page.keyboard.type(command);
+  await page.keyboard.press("Enter");
+}
+
+async function startSession(page: Page): Promise<string> {
+  await page.goto("/");
+  await page.getByTestId("start-session").click();
+  await expect(page).toHaveURL(/\/s\/[a-z0-9]{24}$/);
+  await expect.poll(() => terminalText(page), { timeout: 60_000 }).toMatch(/node1:~# $/m);
+  return page.url();
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("add a node, use its terminal, open a published port, upload a file", async ({ page, context }) => {
+  await page.setViewportSize({ width: 1500, height: 900 });
+  await startSession(page);
+
+  await page.getByTestId("add-node").click();
+  const tab = page.locator('[data-testid="node-tab"][data-node="node2"]');
+  await expect(tab).toHaveAttribute("data-status", "ready", { timeout: 60_000 });
+  await expect(tab).toHaveAttribute("aria-selected", "true");
+  await expect(tab).toContainText(/\d+\.\d+\.\d+\.\d+/);
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/node2:~# $/m);
+  await run(page, "hostname; docker run -d -p 8080:80 --name web nginx");
+  await expect.poll(() => terminalText(page), { timeout: 60_000 }).toMatch(/^[0-9a-f]{64}$/m);
+
+  // The port appears by itself, and its link opens nginx's page in a new tab.
+  const link = page.locator('[data-testid="port-link"][data-port="8080"]');
+  await expect(link).toBeVisible({ timeout: 10_000 });
+  await expect(link).toHaveAttribute("href", /^http:\/\/8080-node2-[a-z0-9]{24}\.localhost:\d+\/$/);
+  const [opened] = await Promise.all([context.waitForEvent("page"), link.click()]);
+  await expect(opened.locator("h1")).toHaveText("Welcome to nginx!");
+  await opened.screenshot({ path: "test-results/port-page.png" });
+  await opened.close();
+
+  // "Open port" on a port nothing listens on: a clear page, not a browser error.
+  await page.getByTestId("open-port-input").fill("8089");
+  const [empty] = await Promise.all([context.waitForEvent("page"), page.getByTestId("open-port").click()]);
+  await expect(empty.getByTestId("port-error")).toContainText("Nothing answers on port 8089 of node2");
+  await empty.close();
+
+  // An upload through the file picker lands in the node's /root.
+  await page.getByTestId("files-menu").click();
+  await page.getByTestId("upload-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("uploaded-from-the-browser\n") });
+  await expect(page.getByTestId("upload-result")).toContainText("1 file");
+  await run(page, "cat /root/notes.txt");
+  await expect.poll(() => terminalText(page)).toContain("uploaded-from-the-browser");
+
+  // Dropped on the terminal, a file lands the same way.
+  const drop = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(["dropped-on-the-terminal\n"], "dropped.txt", { type: "text/plain" }));
+    return data;
+  });
+  await page.getByTestId("drop-zone").dispatchEvent("dragenter", { dataTransfer: drop });
+  await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer: drop });
+  await expect(page.getByTestId("upload-result")).toContainText("1 file");
+  await run(page, "cat /root/dropped.txt");
+  await expect.poll(() => terminalText(page)).toContain("dropped-on-the-terminal");
+
+  // Back to node1: its own shell, not node2's.
+  await page.locator('[data-testid="node-tab"][data-node="node1"]').click();
+  await expect.poll(() => terminalText(page)).toMatch(/node1:~# $/m);
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+});
+
+test("a watch-only link shows the terminal live but refuses typing", async ({ page, browser }) => {
+  await startSession(page);
+  await page.getByTestId("share-button").click();
+  const watchUrl = await page.getByTestId("share-watch-link").inputValue();
+  expect(watchUrl).toMatch(/\/s\/[a-z0-9]{24}$/);
+  expect(watchUrl).not.toBe(page.url());
+  await page.keyboard.press("Escape");
+
+  const other = await browser.newContext();
+  const watcher = await other.newPage();
+  await watcher.goto(watchUrl);
+  await expect(watcher.getByTestId("watch-banner")).toBeVisible();
+  await expect(watcher.getByTestId("end-session")).toHaveCount(0);
+  await expect(watcher.getByTestId("add-node")).toHaveCount(0);
+  await expect.poll(() => terminalText(watcher)).toMatch(/node1:~# $/m);
+
+  await run(page, "echo live-$((6*7))");
+  await expect.poll(() => terminalText(watcher)).toContain("live-42");
+
+  await run(watcher, "echo typed-by-watcher > /tmp/watcher");
+  await page.waitForTimeout(500);
+  expect(await terminalText(page)).not.toContain("typed-by-watcher");
+  await run(page, "ls /tmp/watcher || echo no-watcher-file");
+  await expect.poll(() => terminalText(page)).toContain("no-watcher-file");
+
+  await expect(page.getByTestId("participant-count")).toHaveText("2", { timeout: 10_000 });
+  await other.close();
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+});
+
+test("the Docker panel shows a container started in the terminal, and its image's layers", async ({ page }) => {
+  await page.setViewportSize({ width: 1500, height: 900 });
+  await startSession(page);
+  if ((await page.getByTestId("docker-panel").count()) === 0) await page.getByTestId("docker-panel-toggle").click();
+  await expect(page.getByTestId("docker-panel")).toBeVisible();
+
+  await run(page, "docker run -d --name hello-web nginx");
+  const row = page.locator('[data-testid="container-row"][data-name="hello-web"]');
+  await expect(row).toBeVisible({ timeout: 60_000 });
+  await expect(row).toContainText("nginx");
+
+  await page.getByTestId("docker-tab-images").click();
+  const image = page.locator('[data-testid="image-row"]').filter({ hasText: "nginx" }).first();
+  await image.getByRole("button", { name: /layers/i }).click();
+  const layers = page.getByTestId("layers-view");
+  await expect(layers).toBeVisible();
+  await expect(layers.getByTestId("layer-row").first()).toBeVisible({ timeout: 30_000 });
+  await expect(layers).toContainText(/apt-get .*nginx/);
+  await page.screenshot({ path: "test-results/layers.png" });
+  await page.keyboard.press("Escape");
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+});
