@@ -7,8 +7,10 @@
  *   BENCH_KEYS      keystrokes per echo series (default 500)
  *   BENCH_CYCLES    create/delete cycles for leftovers (default 100)
  *   BENCH_NEIGHBOURS sessions running a CPU hog and a fork bomb beside the measured one (default 10)
+ *   BENCH_ONLY      comma-separated parts to run: core, javascript, workspace (default: all)
  */
 import { spawn as spawnPty } from "node-pty";
+import { request } from "node:http";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -20,6 +22,8 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
 const KEYS = Number(process.env.BENCH_KEYS ?? 500);
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 100);
 const NEIGHBOURS = Number(process.env.BENCH_NEIGHBOURS ?? 10);
+const ONLY = process.env.BENCH_ONLY?.split(",").map((p) => p.trim());
+const want = (part: string) => !ONLY || ONLY.includes(part);
 const SANDBOX_IMAGE = "playground/sandbox:latest";
 /** By size of the catalog images (see `docker images playground/catalog-*`). */
 const LARGEST_IMAGE = "postgres:17";
@@ -308,6 +312,20 @@ async function main() {
   const machine = `${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Docker ${(await docker.version()).Version}`;
   console.error(`benchmark on ${machine}; instance ${instance}`);
   try {
+    if (want("core")) await core(instance);
+    if (want("javascript")) await javascript(instance);
+    if (want("workspace")) await workspace(instance);
+  } finally {
+    await removeInstance(instance);
+  }
+
+  mkdirSync(".bench", { recursive: true });
+  writeFileSync(".bench/results.json", JSON.stringify({ machine, when: new Date().toISOString(), results }, null, 2));
+  printTable(machine);
+}
+
+async function core(instance: string) {
+  {
     console.error("time to prompt");
     const bare = await bareDockerRun(5);
     const noPool = await startServer({ POOL_SIZE: "0" }, instance);
@@ -343,13 +361,6 @@ async function main() {
     const load = await echoUnderLoad(memServer);
     record("echoUnderLoad", { figure: `keystroke echo while ${NEIGHBOURS} neighbours hog CPU and fork-bomb (p50 / p99)`, value: `${round(percentile(load.samples, 50), 2)} / ${round(percentile(load.samples, 99), 2)} ms`, limit: `same session, quiet machine: ${round(percentile(load.idle, 50), 2)} / ${round(percentile(load.idle, 99), 2)} ms`, target: "p99 <= 50 ms" }, load);
 
-    console.error("javascript shipped");
-    const home = await javascriptShipped(memServer.url, "/");
-    const sessionPage = await memServer.readySession();
-    const sessionJs = await javascriptShipped(memServer.url, sessionPage.url);
-    await memServer.api(`/api/sessions/${sessionPage.id}`, { method: "DELETE" });
-    record("javascript", { figure: "JavaScript shipped, gzip: / and a session page", value: `${round(home.gzipKiB)} KiB (${home.files} files) / ${round(sessionJs.gzipKiB)} KiB (${sessionJs.files} files)`, limit: "the editor is not built yet: nothing of it loads" }, { home, session: sessionJs });
-
     console.error("pull of the largest catalog image");
     const fresh = await memServer.readySession();
     const pullStarted = performance.now();
@@ -375,12 +386,105 @@ async function main() {
     record("teardown", { figure: "DELETE /api/sessions/:id (p50 / max)", value: `${ms(percentile(td.teardown, 50))} / ${ms(Math.max(...td.teardown))}`, target: "<= 3 s" }, td.teardown);
     record("leftovers", { figure: `leftovers after ${CYCLES} create/delete cycles`, value: String(leftovers), target: "0" }, td);
     await tdServer.stop();
-  } finally {
-    await removeInstance(instance);
   }
+}
 
-  mkdirSync(".bench", { recursive: true });
-  writeFileSync(".bench/results.json", JSON.stringify({ machine, when: new Date().toISOString(), results }, null, 2));
+async function javascript(instance: string) {
+  console.error("javascript shipped");
+  const server = await startServer({ POOL_SIZE: "0" }, instance);
+  try {
+    const home = await javascriptShipped(server.url, "/");
+    const sessionPage = await server.readySession();
+    const sessionJs = await javascriptShipped(server.url, sessionPage.url);
+    await server.api(`/api/sessions/${sessionPage.id}`, { method: "DELETE" });
+    record("javascript", { figure: "JavaScript shipped, gzip: / and a session page", value: `${round(home.gzipKiB)} KiB (${home.files} files) / ${round(sessionJs.gzipKiB)} KiB (${sessionJs.files} files)`, limit: "the editor is not built yet: nothing of it loads" }, { home, session: sessionJs });
+  } finally {
+    await server.stop();
+  }
+}
+
+/** A GET through the server with any Host header; resolves with the time to the whole body. */
+function timedGet(port: number, host: string, path: string, address = "127.0.0.1"): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: address, port, path, headers: { host } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(performance.now() - started));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** The workspace: adding a node, noticing a port, the proxy's cost, image layers, uploads. */
+async function workspace(instance: string) {
+  console.error("workspace");
+  const server = await startServer({ POOL_SIZE: "0" }, instance);
+  try {
+    const s = await server.readySession();
+    const watchId = s.share!.watch.slice(3);
+    const add: number[] = [];
+    const remove: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await server.api(`/api/sessions/${s.id}/nodes`, { method: "POST" });
+      for (;;) {
+        const n = await (await server.api(`/api/sessions/${s.id}/nodes/node2`)).json();
+        if (n.status === "ready") break;
+        if (n.status === "failed") throw new Error(n.message);
+        await sleep(25);
+      }
+      add.push(performance.now() - started);
+      const t = performance.now();
+      await server.api(`/api/sessions/${s.id}/nodes/node2`, { method: "DELETE" });
+      remove.push(performance.now() - t);
+    }
+    record("nodeAdd", { figure: "add a node until ready / remove it (p50 of 5)", value: `${ms(percentile(add, 50))} / ${ms(percentile(remove, 50))}` }, { add, remove });
+
+    const ports = async () => (await (await server.api(`/api/sessions/${s.id}/nodes/node1/ports`)).json()) as { port: number }[];
+    await ports(); // the watcher starts with the first question
+    const noticed: number[] = [];
+    for (let port = 9001; port <= 9005; port++) {
+      await server.exec(s.id, ["sh", "-c", `setsid nc -lk ${port} </dev/null >/dev/null 2>&1 & true`]);
+      const started = performance.now();
+      while (!(await ports()).some((p) => p.port === port)) await sleep(25);
+      noticed.push(performance.now() - started);
+    }
+    record("portNoticed", { figure: "a new listening port shown by the ports API (p50 / max of 5)", value: `${ms(percentile(noticed, 50))} / ${ms(Math.max(...noticed))}`, target: "about 1 s" }, noticed);
+
+    await server.exec(s.id, ["docker", "run", "-d", "-p", "8080:80", "nginx"]);
+    const ip = (await (await server.api(`/api/sessions/${s.id}/nodes/node1`)).json()).ip as string;
+    const port = Number(new URL(server.url).port);
+    const proxied: number[] = [];
+    const direct: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      proxied.push(await timedGet(port, `8080-node1-${watchId}.localhost`, "/"));
+      direct.push(await timedGet(8080, `${ip}:8080`, "/", ip));
+    }
+    record("proxy", { figure: "GET of nginx's page through the port proxy (p50 / p99 of 200)", value: `${round(percentile(proxied, 50), 2)} / ${round(percentile(proxied, 99), 2)} ms`, limit: `straight to the node: ${round(percentile(direct, 50), 2)} / ${round(percentile(direct, 99), 2)} ms` }, { proxied, direct });
+
+    const panel = await (await server.api(`/api/sessions/${s.id}/nodes/node1/docker`)).json();
+    const image = panel.images.find((i: { tags: string[] }) => i.tags.some((t) => t.startsWith("nginx")));
+    const layerTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      const res = await server.api(`/api/sessions/${s.id}/nodes/node1/docker/images/${encodeURIComponent(image.id)}/layers`);
+      await res.json();
+      layerTimes.push(performance.now() - started);
+    }
+    record("layers", { figure: `layers of nginx (${Math.round(image.size / 1e6)} MB) with their files (p50 of 3)`, value: ms(percentile(layerTimes, 50)) }, layerTimes);
+
+    const body = Buffer.alloc(50 * 1024 * 1024, 7);
+    const started = performance.now();
+    const put = await server.api(`/api/sessions/${s.id}/nodes/node1/files?path=big.bin`, { method: "PUT", body });
+    const upMs = performance.now() - started;
+    record("upload", { figure: "upload of a 50 MiB file into a node", value: put.status === 201 ? `${round(50 / (upMs / 1000))} MiB/s` : `failed: ${put.status}` }, upMs);
+  } finally {
+    await server.stop();
+  }
+}
+
+function printTable(machine: string) {
   const width = Math.max(...rows.map((r) => r.figure.length));
   console.log(`\nBenchmark on ${machine}\n`);
   console.log(`| ${"figure".padEnd(width)} | value | limit on this machine | target |`);

@@ -54,8 +54,12 @@ test("a node that failed to start shows why", async ({ page }) => {
       body: JSON.stringify({
         id,
         url: `/s/${id}`,
+        access: "control",
         expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+        maxExpiresAt: new Date(Date.now() + 7200_000).toISOString(),
         nodes: [{ name: "node1", status: "failed", message: "node1 is not ready: its Docker engine did not answer within 60000 ms" }],
+        maxNodes: 5,
+        connected: [],
       }),
     }),
   );

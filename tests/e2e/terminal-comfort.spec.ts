@@ -258,7 +258,34 @@ test("the terminal shows the shell at the size the server announces", async ({ p
   await expect.poll(async () => (await resizes()).length).toBe(before + 1);
   const wish = (await resizes()).at(-1) as unknown as { cols: number; rows: number };
   expect(wish.cols).toBeLessThan(fitted.cols);
-  expect(await termValue(page, "cols")).toBe(300); // still the server's size
+  // The real server takes that wish (this page alone has control) and announces it: the terminal follows.
+  await expect.poll(() => termValue(page, "cols")).toBe(wish.cols);
 
+  await endSession(page);
+});
+
+test("a watcher with a smaller window sees the shell at the typist's size, scrolling", async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await startSession(page);
+  await run(page, "stty size");
+  const typist = { cols: await termValue(page, "cols"), rows: await termValue(page, "rows") };
+  await expect.poll(() => terminalText(page)).toContain(`${typist.rows} ${typist.cols}`);
+
+  await page.getByTestId("share-button").click();
+  const watchUrl = await page.getByTestId("share-watch-link").inputValue();
+  await page.keyboard.press("Escape");
+  const small = await browser.newContext({ viewport: { width: 700, height: 500 } });
+  const watcher = await small.newPage();
+  await watcher.goto(watchUrl);
+  await expect(watcher.getByTestId("watch-only-badge")).toBeVisible();
+  await expect.poll(() => termValue(watcher, "cols")).toBe(typist.cols);
+  expect(await termValue(watcher, "rows")).toBe(typist.rows);
+  const overflow = await watcher.getByTestId("terminal").evaluate((el) => el.scrollWidth > el.clientWidth);
+  expect(overflow).toBe(true);
+  // The watcher's smaller window did not shrink the shell.
+  await run(page, "stty size");
+  await page.waitForTimeout(300);
+  expect(await termValue(page, "cols")).toBe(typist.cols);
+  await small.close();
   await endSession(page);
 });

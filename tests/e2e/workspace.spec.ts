@@ -140,3 +140,24 @@ test("the Docker panel shows a container started in the terminal, and its image'
   await page.getByTestId("end-session").click();
   await expect(page.getByTestId("session-gone")).toBeVisible();
 });
+
+test("the last minutes bring a warning; Extend gives more time", async ({ page }) => {
+  // The session's answers say it ends in four minutes, until Extend is clicked (the extension itself is real).
+  let nearTheEnd = true;
+  await page.route(/\/api\/sessions\/[a-z0-9]{24}$/, async (route) => {
+    const response = await route.fetch();
+    if (route.request().method() !== "GET" || !nearTheEnd || !response.ok()) return route.fulfill({ response });
+    const view = await response.json();
+    return route.fulfill({ response, json: { ...view, expiresAt: new Date(Date.now() + 4 * 60_000).toISOString() } });
+  });
+  await startSession(page);
+  await expect(page.getByTestId("expiry-warning")).toBeVisible();
+  await expect(page.getByTestId("expiry-warning")).toContainText(/ends in 0:0[34]:\d\d/);
+  nearTheEnd = false;
+  await page.getByTestId("expiry-warning").getByRole("button", { name: "Extend" }).click();
+  await expect(page.getByTestId("expiry-warning")).toHaveCount(0);
+  await expect(page.getByTestId("countdown")).toHaveText(/^[45]:\d\d:\d\d$/);
+  await page.unrouteAll({ behavior: "wait" });
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+});

@@ -214,7 +214,7 @@ describe("TerminalHub", () => {
     const watcher = new FakeClient();
     hub.attach(owner);
     hub.attach(watcher, { control: false });
-    await turn();
+    while (watcher.snapshot() === undefined) await turn();
     hub.input(watcher, "rm -rf /\r");
     hub.input(watcher, "\x1b[1;1R"); // even a terminal reply
     hub.resize(watcher, 10, 5);
@@ -234,7 +234,8 @@ describe("TerminalHub", () => {
     hub.attach(a);
     hub.attach(b);
     hub.attach(w, { control: false });
-    await turn();
+    // The snapshot (and the size before it) waits for the mirror, which can take more than a turn under load.
+    while (w.snapshot() === undefined) await turn();
     assert.deepEqual(w.messages.find((m) => m.type === "size"), { type: "size", cols: 80, rows: 24 }, "sent on joining");
     hub.resize(a, 100, 30);
     hub.resize(b, 60, 20);
