@@ -96,8 +96,8 @@ export interface SessionManagerEvents {
 
 /** Templates that build a Docker swarm from the session's nodes. */
 export const TEMPLATES = {
-  "swarm-1-1": { title: "1 manager + 1 worker", managers: 1, workers: 1 },
-  "swarm-3-2": { title: "3 managers + 2 workers", managers: 3, workers: 2 },
+  "swarm-1-1": { managers: 1, workers: 1 },
+  "swarm-3-2": { managers: 3, workers: 2 },
 } as const;
 export type TemplateName = keyof typeof TEMPLATES;
 
@@ -142,13 +142,6 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
 
   get maxSessions(): number {
     return this.opts.maxSessions;
-  }
-
-  /** Nodes that exist now, in handed-out sessions and in the pool. */
-  get nodeCount(): number {
-    let n = 0;
-    for (const s of [...this.sessions.values(), ...this.pool.values()]) n += s.nodes.size;
-    return n;
   }
 
   /**
@@ -531,14 +524,18 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     }
     let n = 1;
     while (session.nodes.has(`node${n}`)) n++;
-    const node = this.addNodeState(session, `node${n}`, "starting the node");
+    return nodeView(this.startAddedNode(session, `node${n}`));
+  }
+
+  /** Starts a node in a running session, in the background; how it went shows in its status. */
+  private startAddedNode(session: Session, name: string): NodeState {
+    const node = this.addNodeState(session, name, "starting the node");
     // Keep the map in name order, so that lists and tabs are stable.
-    const sorted = [...session.nodes.entries()].sort(([a], [b]) => nodeNumber(a) - nodeNumber(b));
-    session.nodes = new Map(sorted);
+    session.nodes = new Map([...session.nodes.entries()].sort(([a], [b]) => nodeNumber(a) - nodeNumber(b)));
     node.ready = this.provision(session, node, { pooled: false, first: false });
     node.ready.catch(() => {}); // reported through the node's status
-    this.log("node_added", { sessionId: session.id, node: node.name });
-    return nodeView(node);
+    this.log("node_added", { sessionId: session.id, node: name });
+    return node;
   }
 
   /** Removes a node, its terminals and everything in it. */
@@ -580,7 +577,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     if (names.length > this.maxNodes) {
       throw new ConflictError("node_limit", `This template needs ${names.length} nodes; a session may have ${this.maxNodes}.`);
     }
-    for (const node of names) if (!session.nodes.has(node)) this.addNodeForTemplate(session, node);
+    for (const node of names) if (!session.nodes.has(node)) this.startAddedNode(session, node);
     await Promise.all(names.map((node) => this.readyNode(id, node, waitMs)));
 
     const run = async (node: string, cmd: string[]) => {
@@ -607,13 +604,6 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     await Promise.all(names.slice(managers).map((node) => run(node, ["docker", "swarm", "join", "--token", workerToken, `${leader}:2377`])));
     this.log("template_applied", { sessionId: session.id, template: name });
     return this.view(session, "control");
-  }
-
-  private addNodeForTemplate(session: Session, name: string): void {
-    const node = this.addNodeState(session, name, "starting the node");
-    session.nodes = new Map([...session.nodes.entries()].sort(([a], [b]) => nodeNumber(a) - nodeNumber(b)));
-    node.ready = this.provision(session, node, { pooled: false, first: false });
-    node.ready.catch(() => {});
   }
 
   /** Ends a session: its terminals are told first, then everything is removed. Idempotent. */

@@ -132,12 +132,6 @@ export class TerminalHub {
     return undefined;
   }
 
-  /** How many clients are attached, by kind. */
-  get counts(): { control: number; watch: number } {
-    let control = 0;
-    for (const state of this.clients.values()) if (state.control) control++;
-    return { control, watch: this.clients.size - control };
-  }
 
   ack(client: TerminalClient, bytes: number): void {
     const state = this.clients.get(client);

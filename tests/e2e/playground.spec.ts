@@ -1,16 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-/** The terminal's text, read from xterm's buffer (never from pixels). */
-async function terminalText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const term = (window as unknown as { __playgroundTerm?: import("@xterm/xterm").Terminal }).__playgroundTerm;
-    if (!term) return "";
-    const buffer = term.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
-    return lines.join("\n");
-  });
-}
+import { expect, test } from "@playwright/test";
+import { terminalText } from "./terminal";
 
 test("start a playground, run docker in the terminal, end the session", async ({ page }) => {
   const requests: string[] = [];

@@ -1,16 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-
-/** The terminal's text, read from xterm's buffer (never from pixels). */
-async function terminalText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const term = (window as unknown as { __playgroundTerm?: import("@xterm/xterm").Terminal }).__playgroundTerm;
-    if (!term) return "";
-    const buffer = term.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
-    return lines.join("\n");
-  });
-}
+import { terminalText, run } from "./terminal";
 
 /** A number read from the live terminal. */
 async function termValue(page: Page, what: "fontSize" | "cols" | "rows"): Promise<number> {
@@ -59,12 +48,6 @@ async function startSession(page: Page) {
   await expect(page).toHaveURL(/\/s\/[a-z0-9]{24}$/);
   await expect(page.getByTestId("terminal-status")).toHaveText("connected");
   await expect.poll(() => terminalText(page)).toMatch(/node1:~# $/m);
-}
-
-async function run(page: Page, command: string) {
-  await page.getByTestId("terminal").click();
-  await page.keyboard.type(command);
-  await page.keyboard.press("Enter");
 }
 
 async function endSession(page: Page) {

@@ -4,23 +4,7 @@
  * and the Docker panel with a container and its image's layers.
  */
 import { expect, test, type Page } from "@playwright/test";
-
-async function terminalText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const term = (window as unknown as { __playgroundTerm?: import("@xterm/xterm").Terminal }).__playgroundTerm;
-    if (!term) return "";
-    const buffer = term.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
-    return lines.join("\n");
-  });
-}
-
-async function run(page: Page, command: string) {
-  await page.getByTestId("terminal").click();
-  await page.keyboard.type(command);
-  await page.keyboard.press("Enter");
-}
+import { terminalText, run } from "./terminal";
 
 async function startSession(page: Page): Promise<string> {
   await page.goto("/");
