@@ -132,7 +132,6 @@ export class TerminalHub {
     return undefined;
   }
 
-
   ack(client: TerminalClient, bytes: number): void {
     const state = this.clients.get(client);
     if (!state) return;
