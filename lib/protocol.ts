@@ -174,3 +174,58 @@ export const CLOSE = {
   TOO_SLOW: 4429,
   INTERNAL: 4500,
 } as const;
+
+// ------------------------------------------------- files API (the editor)
+
+/** Largest file GET .../files returns as text, in bytes; larger ones are downloaded. */
+export const EDIT_MAX_BYTES = 1024 * 1024;
+/** Entries one folder listing returns at most; past it the listing says `truncated`. */
+export const LIST_MAX_ENTRIES = 2000;
+
+export type FileEntryKind = "file" | "folder" | "link" | "other";
+
+export interface FileEntry {
+  name: string;
+  kind: FileEntryKind;
+  /** In bytes; a link's own size, not its target's. */
+  size: number;
+  /** ISO 8601. */
+  mtime: string;
+}
+
+/** GET /api/sessions/:id/nodes/:node/files?path=P (links are followed: `path` is where they lead). */
+export type PathView =
+  | { kind: "folder"; path: string; entries: FileEntry[]; truncated?: true }
+  | {
+      kind: "file";
+      path: string;
+      content: string;
+      size: number;
+      mtime: string;
+      /** Opaque; changes when the content changes. Send it back as If-Match when saving. */
+      version: string;
+    };
+
+/** PUT .../files answers 201 with this; `version` is that of what was written. */
+export interface SavedFile extends UploadResult {
+  version: string;
+}
+
+/** 409 file_changed: the file's version now, null when it was removed. */
+export interface FileChangedBody extends ErrorBody {
+  current: { version: string | null };
+}
+
+const nodePathField = z.string().min(1).max(4096);
+
+export const moveBody = z
+  .object({ from: nodePathField, to: nodePathField })
+  .strict()
+  .describe("POST .../files/move: renames or moves a file or folder; relative paths start at /root");
+export type MoveRequest = z.infer<typeof moveBody>;
+
+export const folderBody = z
+  .object({ path: nodePathField })
+  .strict()
+  .describe("POST .../files/folder: creates a folder and its parents");
+export type FolderRequest = z.infer<typeof folderBody>;

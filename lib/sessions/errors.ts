@@ -113,3 +113,38 @@ export class TooLargeError extends PlaygroundError {
     super("too_large", message, 413);
   }
 }
+
+/** A file the editor cannot show as text: it has NUL bytes or is not UTF-8. */
+export class BinaryFileError extends PlaygroundError {
+  constructor(path: string) {
+    super("binary_file", `${path} is not a text file, so it cannot be edited here. Download it instead.`, 415);
+  }
+}
+
+/** A file too large for the editor (the upload limit is separate). */
+export class FileTooLargeError extends PlaygroundError {
+  constructor(path: string, maxBytes: number) {
+    super(
+      "file_too_large",
+      `${path} is larger than ${Math.round(maxBytes / 1024)} KiB, so it cannot be edited here. Download it instead.`,
+      413,
+    );
+  }
+}
+
+/**
+ * A save based on an older version: the file was changed (or removed) in the
+ * node since it was opened. `current` is its version now, null when it is gone.
+ */
+export class FileChangedError extends PlaygroundError {
+  constructor(
+    path: string,
+    readonly current: string | null,
+  ) {
+    super(
+      "file_changed",
+      `${path} changed in the node since it was opened${current === null ? " (it was removed)" : ""}. Reload it, or save again to overwrite.`,
+      409,
+    );
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from "node:events";
 import { posix } from "node:path";
-import type { Access, ExecResult, NodeStatus, NodeView, Participant, SessionView } from "../protocol";
+import type { Access, ExecResult, NodeStatus, NodeView, Participant, PathView, SavedFile, SessionView } from "../protocol";
 import {
   CapacityError,
   ConflictError,
@@ -17,9 +17,11 @@ import {
   PlaygroundError,
   SessionNotFoundError,
   BadRequestError,
+  FileChangedError,
   WatchOnlyError,
   isPlaygroundError,
 } from "./errors";
+import { NodeFiles, hashing, parseVersion } from "./files";
 import { isNodeName, isSessionId, newSessionId } from "./ids";
 import type { CreationLimiter } from "./rate-limit";
 import type { PathContent, SandboxRuntime } from "./runtime";
@@ -514,6 +516,76 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     const { session } = this.resolve(id);
     await this.readyNode(id, name, 30_000);
     return this.runtime.readPath(session.id, name, nodePath(path));
+  }
+
+  /** A node's files, for the editor; `sessionId` is the session's own id. */
+  private files(sessionId: string, node: string): NodeFiles {
+    return new NodeFiles(this.runtime, sessionId, node);
+  }
+
+  /** A folder's entries or a text file with its version; watchers may read too. */
+  async getPath(id: string, name: string, path: string): Promise<PathView> {
+    const { session } = this.resolve(id);
+    const target = nodePath(path);
+    await this.readyNode(id, name, 30_000);
+    return this.files(session.id, name).get(target);
+  }
+
+  /**
+   * Saves a file like writeFile, and answers with the version written. With
+   * `ifMatch` (a version from getPath, or "*" for "any file"), the save is
+   * refused with FileChangedError when the file in the node is no longer that
+   * version: someone changed or removed it since it was opened. The check and
+   * the write are two steps; a change between them is not detected.
+   */
+  async saveFile(
+    id: string,
+    name: string,
+    path: string,
+    content: NodeJS.ReadableStream,
+    size: number,
+    ifMatch?: string,
+  ): Promise<SavedFile> {
+    const session = this.control(id);
+    const target = nodePath(path);
+    if (ifMatch !== undefined) {
+      await this.readyNode(id, name, 30_000);
+      const current = await this.files(session.id, name).version(target);
+      const wanted = parseVersion(ifMatch);
+      if (current === null || (wanted !== "*" && wanted !== current)) throw new FileChangedError(target, current);
+    }
+    const hashed = hashing(content);
+    const written = await this.writeFile(id, name, path, hashed.stream, size);
+    return { path: written, size, version: hashed.version() };
+  }
+
+  /** Removes a file, or a folder with its contents. */
+  async removePath(id: string, name: string, path: string): Promise<void> {
+    const session = this.control(id);
+    const target = nodePath(path);
+    await this.readyNode(id, name, 30_000);
+    await this.files(session.id, name).remove(target);
+    session.lastSeen = this.now();
+  }
+
+  /** Renames or moves a file or folder; never replaces anything. Returns the new absolute path. */
+  async movePath(id: string, name: string, from: string, to: string): Promise<string> {
+    const session = this.control(id);
+    const [source, target] = [nodePath(from), nodePath(to)];
+    await this.readyNode(id, name, 30_000);
+    await this.files(session.id, name).move(source, target);
+    session.lastSeen = this.now();
+    return target;
+  }
+
+  /** Creates a folder and its parents. Returns its absolute path. */
+  async makeFolder(id: string, name: string, path: string): Promise<string> {
+    const session = this.control(id);
+    const target = nodePath(path);
+    await this.readyNode(id, name, 30_000);
+    await this.files(session.id, name).mkdir(target);
+    session.lastSeen = this.now();
+    return target;
   }
 
   /** Adds the next free node (node1..nodeN); it starts in the background. */
