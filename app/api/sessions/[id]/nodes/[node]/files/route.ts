@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { json, handle, methodNotAllowed } from "@/lib/http/respond";
-import type { UploadResult } from "@/lib/protocol";
+import type { FileChangedBody, PathView, SavedFile } from "@/lib/protocol";
 import { getContext } from "@/lib/server/context";
-import { BadRequestError, PlaygroundError, TooLargeError } from "@/lib/sessions/errors";
+import { BadRequestError, FileChangedError, PlaygroundError, TooLargeError, isPlaygroundError } from "@/lib/sessions/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -11,18 +11,36 @@ type Params = { params: Promise<{ id: string; node: string }> };
 
 const mib = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 
+function pathOf(req: Request, what: string): string {
+  const path = new URL(req.url).searchParams.get("path");
+  if (!path) throw new BadRequestError(`Say which path: ?path=${what}.`);
+  return path;
+}
+
 /**
- * Uploads one file: the raw body is written to `?path=` in the node
+ * For the editor: a folder's entries, or a text file's content with its
+ * version (links followed; `path` says where they led). Binary files (415)
+ * and files over 1 MiB (413) are downloaded instead. Watchers may read.
+ */
+export const GET = handle(async (req: Request, { params }: Params) => {
+  const { id, node } = await params;
+  const view = await getContext().manager.getPath(id, node, pathOf(req, "name"));
+  return json<PathView>(view, 200, view.kind === "file" ? { etag: `"${view.version}"` } : {});
+});
+
+/**
+ * Uploads or saves one file: the raw body is written to `?path=` in the node
  * (relative paths start at /root; folders are created). The body streams
- * through and must say its length.
+ * through and must say its length. With `If-Match: <version>` the save is
+ * refused (409 file_changed, with the current version) when the file changed
+ * in the node since that version was read.
  */
 export const PUT = handle(async (req: Request, { params }: Params) => {
   const { id, node } = await params;
   const { manager, config } = getContext();
   manager.nodeState(id, node); // 404 first
   manager.requireControl(id);
-  const path = new URL(req.url).searchParams.get("path");
-  if (!path) throw new BadRequestError("Say where the file goes: ?path=name or ?path=folder/name.");
+  const path = pathOf(req, "name or ?path=folder/name");
   const length = req.headers.get("content-length");
   if (length === null || !/^\d+$/.test(length)) {
     throw new PlaygroundError("length_required", "Send the file with a Content-Length header.", 411);
@@ -32,9 +50,27 @@ export const PUT = handle(async (req: Request, { params }: Params) => {
     throw new TooLargeError(`Files up to ${mib(config.uploadMaxBytes)} can be uploaded; this one is ${mib(size)}.`);
   }
   const body = req.body ? Readable.fromWeb(req.body as WebReadableStream) : Readable.from([]);
-  const written = await manager.writeFile(id, node, path, body, size);
-  return json<UploadResult>({ path: written, size }, 201);
+  try {
+    const saved = await manager.saveFile(id, node, path, body, size, req.headers.get("if-match") ?? undefined);
+    return json<SavedFile>(saved, 201, { etag: `"${saved.version}"` });
+  } catch (e) {
+    if (!isPlaygroundError(e) || e.code !== "file_changed") throw e;
+    // The editor offers to reload (this version) or to overwrite (save with it as If-Match).
+    const { current } = e as FileChangedError;
+    const body: FileChangedBody = { error: { code: e.code, message: e.message }, current: { version: current } };
+    return json<FileChangedBody>(body, e.status, current ? { etag: `"${current}"` } : {});
+  }
 });
 
-const notAllowed = methodNotAllowed("PUT");
-export { notAllowed as GET, notAllowed as POST, notAllowed as PATCH, notAllowed as DELETE };
+/** Removes a file, or a folder with everything in it. `/` and `/root` are refused (400). */
+export const DELETE = handle(async (req: Request, { params }: Params) => {
+  const { id, node } = await params;
+  const { manager } = getContext();
+  manager.nodeState(id, node);
+  manager.requireControl(id);
+  await manager.removePath(id, node, pathOf(req, "name"));
+  return new Response(null, { status: 204 });
+});
+
+const notAllowed = methodNotAllowed("GET, PUT, DELETE");
+export { notAllowed as POST, notAllowed as PATCH };
