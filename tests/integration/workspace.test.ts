@@ -209,7 +209,9 @@ describe("the session workspace on the real engine", () => {
       body: content,
     });
     assert.equal(put.status, 201);
-    assert.deepEqual(await put.json(), { path: "/root/up/dir/Dockerfile", size: content.length });
+    const saved = (await put.json()) as { path: string; size: number; version: string };
+    assert.deepEqual({ path: saved.path, size: saved.size }, { path: "/root/up/dir/Dockerfile", size: content.length });
+    assert.match(saved.version, /^[0-9a-f]{64}$/);
     assert.equal((await server.exec(s.id, ["cat", "/root/up/dir/Dockerfile"])).stdout, content);
 
     const file = await server.api(`/api/sessions/${watchId}/nodes/node1/files/download?path=up/dir/Dockerfile`);
