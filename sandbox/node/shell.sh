@@ -18,4 +18,6 @@ name=${1:-main}
 case $name in *[!a-zA-Z0-9_-]*) echo "bad terminal name: $name" >&2; exit 2 ;; esac
 echo $$ > "$dir/$name.pid"
 cd /root
+# `edit` looks for it: only this terminal understands the page's escape sequences.
+export PLAYGROUND_TERMINAL=$name
 exec bash -l
