@@ -10,6 +10,7 @@ import { canReadClipboard, copyText, readText } from "./terminal/clipboard";
 import ContextMenu, { type MenuEntry } from "./terminal/ContextMenu";
 import { shortcutOf } from "./terminal/keys";
 import { clampFont, FONT_MAX, FONT_MIN, loadFontSize, loadTheme, saveFontSize, saveTheme } from "./terminal/prefs";
+import { NODE_REQUEST_OSC, parseNodeRequest, type NodeRequest } from "./terminal/osc";
 import SearchBar, { type SearchResults } from "./terminal/SearchBar";
 import { sameSize, toWireSize, type Size } from "./terminal/size";
 import { SEARCH_COLOURS, SURROUND, THEMES, type ThemeName } from "./terminal/themes";
@@ -39,6 +40,8 @@ interface Props {
   onGone?: () => void;
   /** The node's state as reported over the socket (faster than polling). */
   onStatus?: (state: NodeStatus) => void;
+  /** Something in the node asked the page to open a file (`edit FILE`) or show a build error on a line. */
+  onNodeRequest?: (request: NodeRequest) => void;
 }
 
 /** What the socket effect offers to the rest of the component. */
@@ -94,10 +97,10 @@ function openLink(_ev: MouseEvent, uri: string) {
   window.open(url.href, "_blank", "noopener,noreferrer");
 }
 
-export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, onGone, onStatus }: Props) {
+export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, onGone, onStatus, onNodeRequest }: Props) {
   const rootRef = useRef<HTMLDivElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
-  const callbacks = useRef({ onGone, onStatus });
+  const callbacks = useRef({ onGone, onStatus, onNodeRequest });
   const live = useRef<Live | null>(null);
   const [conn, setConn] = useState<ConnState>("connecting");
   const [banner, setBanner] = useState<Banner | null>(null);
@@ -121,7 +124,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
 
   // Callbacks change on every parent render; the socket effect must not restart because of that.
   useEffect(() => {
-    callbacks.current = { onGone, onStatus };
+    callbacks.current = { onGone, onStatus, onNodeRequest };
     prefs.current = { fontSize, theme, readOnly };
   });
 
@@ -247,6 +250,12 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
     term.loadAddon(fit);
     term.loadAddon(search);
     term.loadAddon(new WebLinksAddon(openLink));
+    // Handled, valid or not, so that no request is ever printed.
+    term.parser.registerOscHandler(NODE_REQUEST_OSC, (data) => {
+      const request = parseNodeRequest(data);
+      if (request) callbacks.current.onNodeRequest?.(request);
+      return true;
+    });
     term.open(container);
     fit.fit();
     window.__playgroundTerm = term;
