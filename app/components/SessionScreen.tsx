@@ -12,11 +12,18 @@ import { DropZone, FilesMenu, UploadStatus, useUploader } from "./workspace/File
 import NodeTabs from "./workspace/NodeTabs";
 import PortsBar from "./workspace/PortsBar";
 import { Participants, ShareButton } from "./workspace/SharePanel";
+import type { EditorRequest } from "./editor/EditorPane";
+import type { NodeRequest } from "./terminal/osc";
 import { participantQuery } from "./workspace/identity";
 import { ExpiryWarning } from "./workspace/Time";
 
 // The panel polls the node's engine: loaded only on the client, after the terminal.
 const DockerPanel = dynamic(() => import("./DockerPanel"), { ssr: false });
+// Monaco is large: loaded only when the editor is opened.
+const EditorPane = dynamic(() => import("./editor/EditorPane"), {
+  ssr: false,
+  loading: () => <div className="flex h-full items-center justify-center text-sm text-slate-500">Loading the editor…</div>,
+});
 
 // xterm needs the DOM: never render it on the server.
 const TerminalPane = dynamic(() => import("./TerminalPane"), {
@@ -83,11 +90,33 @@ export default function SessionScreen({ id }: { id: string }) {
   const control = view?.access === "control";
   const uploads = useUploader(id, view?.uploadMaxBytes);
   const [panelOpen, setPanelOpen] = useState(false);
+  const [editorOpen, setEditorOpen] = useState(false);
+  const [editorWidth, setEditorWidth] = useState(720);
+  const [editorRequest, setEditorRequest] = useState<EditorRequest>();
+  const terminalInput = useRef<((data: string) => void) | null>(null);
   // Read on the client only; the terminal is never rendered on the server.
   const [query] = useState(() => (typeof window === "undefined" ? undefined : participantQuery()));
   useEffect(() => {
     const saved = localStorage.getItem("playground-docker-panel");
     setPanelOpen(saved ? saved === "open" : window.innerWidth >= 1200);
+    setEditorOpen(localStorage.getItem("playground-editor") === "open");
+  }, []);
+  const toggleEditor = () =>
+    setEditorOpen((open) => {
+      if (!open) setEditorWidth(Math.max(420, Math.round(window.innerWidth * 0.4)));
+      localStorage.setItem("playground-editor", open ? "closed" : "open");
+      return !open;
+    });
+  const nonce = useRef(0);
+  // `edit FILE` in the terminal, and errors Docker reported at a line, open the editor there.
+  const onNodeRequest = useCallback((request: NodeRequest) => {
+    setEditorOpen(true);
+    setEditorWidth((w) => (w === 720 ? Math.max(420, Math.round(window.innerWidth * 0.4)) : w));
+    setEditorRequest(
+      request.kind === "edit"
+        ? { kind: "edit", path: request.path, nonce: ++nonce.current }
+        : { ...request, nonce: ++nonce.current },
+    );
   }, []);
   const togglePanel = () =>
     setPanelOpen((open) => {
@@ -256,6 +285,15 @@ export default function SessionScreen({ id }: { id: string }) {
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-800/70 px-3 py-1.5">
           <PortsBar sessionId={id} node={node.name} urlTemplate={live.portUrl} />
           <div className="ml-auto flex items-center gap-1">
+            <button
+              type="button"
+              data-testid="editor-toggle"
+              aria-pressed={editorOpen}
+              onClick={toggleEditor}
+              className={`rounded-md px-3 py-0.5 text-sm hover:bg-slate-800 ${editorOpen ? "text-sky-300" : "text-slate-200"}`}
+            >
+              Editor
+            </button>
             <FilesMenu sessionId={id} node={node.name} canUpload={control} onFiles={(files) => void uploads.uploadList(node.name, files)} />
             <button
               type="button"
@@ -271,6 +309,20 @@ export default function SessionScreen({ id }: { id: string }) {
       )}
 
       <div className="flex min-h-0 flex-1">
+      {editorOpen && node?.status === "ready" && (
+        <>
+          <section className="min-w-0 shrink-0 border-r border-slate-800" style={{ width: editorWidth }} aria-label="Editor">
+            <EditorPane
+              sessionId={id}
+              node={node.name}
+              readOnly={!control}
+              request={editorRequest}
+              onRun={(command) => terminalInput.current?.(`${command}\r`)}
+            />
+          </section>
+          <ResizeHandle width={editorWidth} onWidth={setEditorWidth} />
+        </>
+      )}
       <main className="relative min-h-0 min-w-0 flex-1 px-2 pt-2">
         {!node ? (
           <Centered>
@@ -297,6 +349,8 @@ export default function SessionScreen({ id }: { id: string }) {
               node={node.name}
               readOnly={!control}
               socketQuery={query}
+              inputRef={terminalInput}
+              onNodeRequest={control ? onNodeRequest : undefined}
               onGone={onGone}
               onStatus={onStatus}
             />
@@ -323,6 +377,35 @@ export default function SessionScreen({ id }: { id: string }) {
       )}
       </div>
     </div>
+  );
+}
+
+/** Drag to resize the editor; arrow keys too. */
+function ResizeHandle({ width, onWidth }: { width: number; onWidth: (w: number) => void }) {
+  const clamp = (w: number) => Math.max(320, Math.min(w, window.innerWidth - 360));
+  return (
+    <div
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Resize the editor"
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.key === "ArrowLeft") onWidth(clamp(width - 40));
+        if (e.key === "ArrowRight") onWidth(clamp(width + 40));
+      }}
+      onPointerDown={(e) => {
+        const startX = e.clientX;
+        const startWidth = width;
+        const move = (ev: PointerEvent) => onWidth(clamp(startWidth + ev.clientX - startX));
+        const up = () => {
+          window.removeEventListener("pointermove", move);
+          window.removeEventListener("pointerup", up);
+        };
+        window.addEventListener("pointermove", move);
+        window.addEventListener("pointerup", up);
+      }}
+      className="w-1 shrink-0 cursor-col-resize bg-slate-800 hover:bg-sky-500/60 focus:bg-sky-500/60 focus:outline-none"
+    />
   );
 }
 

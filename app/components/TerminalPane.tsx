@@ -36,6 +36,8 @@ interface Props {
   readOnly?: boolean;
   /** Added to the socket's URL: who this tab is, for the list of participants. */
   socketQuery?: string;
+  /** Filled with a function that types into this terminal (the editor's Build and Up use it). */
+  inputRef?: React.MutableRefObject<((data: string) => void) | null>;
   /** The server says the session or node no longer exists. */
   onGone?: () => void;
   /** The node's state as reported over the socket (faster than polling). */
@@ -97,7 +99,7 @@ function openLink(_ev: MouseEvent, uri: string) {
   window.open(url.href, "_blank", "noopener,noreferrer");
 }
 
-export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, onGone, onStatus, onNodeRequest }: Props) {
+export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, inputRef, onGone, onStatus, onNodeRequest }: Props) {
   const rootRef = useRef<HTMLDivElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const callbacks = useRef({ onGone, onStatus, onNodeRequest });
@@ -449,11 +451,13 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
     observer.observe(container);
 
     live.current = { term, search, layout, announceSize: () => sendDesired(true), input };
+    if (inputRef) inputRef.current = input;
     connect();
 
     return () => {
       disposed = true;
       live.current = null;
+      if (inputRef?.current === input) inputRef.current = null;
       clearTimeout(retryTimer);
       clearTimeout(resizeTimer);
       clearTimeout(settleTimer);
@@ -470,7 +474,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
       term.dispose();
       if (window.__playgroundTerm === term) delete window.__playgroundTerm;
     };
-  }, [sessionId, node, socketQuery, copySelection, pasteClipboard, openSearch]);
+  }, [sessionId, node, socketQuery, inputRef, copySelection, pasteClipboard, openSearch]);
 
   useEffect(() => {
     const l = live.current;

@@ -19,3 +19,12 @@ export async function run(page: Page, command: string): Promise<void> {
   await page.keyboard.type(command);
   await page.keyboard.press("Enter");
 }
+
+declare global {
+  interface Window {
+    __playgroundEditor?: {
+      monaco: typeof import("monaco-editor/editor/editor.api");
+      editor: import("monaco-editor/editor/editor.api").editor.IStandaloneCodeEditor;
+    };
+  }
+}
