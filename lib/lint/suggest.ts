@@ -23,7 +23,9 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidate closest to `name`, if it is close enough to be a likely typo:
  * at most a third of the name's length in edits (at least one, at most three).
- * Case is ignored; a candidate that differs only in case always qualifies.
+ * Case is ignored. Failing that, a candidate that starts with the name, or
+ * that the name starts with (3 characters or more in common), is taken:
+ * `db_pass` for `db_password`.
  */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const wanted = name.toLowerCase();
@@ -38,7 +40,12 @@ export function closest(name: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  for (const candidate of candidates) {
+    const other = candidate.toLowerCase();
+    if (candidate !== name && Math.min(other.length, wanted.length) >= 3 && (other.startsWith(wanted) || wanted.startsWith(other))) return candidate;
+  }
+  return undefined;
 }
 
 /** " Did you mean `x`?" or "". */
