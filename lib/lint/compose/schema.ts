@@ -53,6 +53,8 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
     const inBranch = kept.filter((e) => e.schemaPath.startsWith(prefix) && isWithin(e.instancePath, choice.instancePath));
     if (inBranch.length === 0) continue; // more than one branch matched: keep the generic error
     const branchOf = (e: ErrorObject) => e.schemaPath.slice(prefix.length).split("/")[0]!;
+    // How far into the value a branch got; at the same depth, a branch whose
+    // type matched (its error is not "type") got further.
     const depth = (e: ErrorObject) => e.instancePath.split("/").length + (e.keyword === "type" ? 0 : 0.5);
     const best = Math.max(...inBranch.map(depth));
     const typeOnly = inBranch.every((e) => e.keyword === "type" && e.instancePath === choice.instancePath);
