@@ -229,3 +229,39 @@ export const folderBody = z
   .strict()
   .describe("POST .../files/folder: creates a folder and its parents");
 export type FolderRequest = z.infer<typeof folderBody>;
+
+// ---------------------------------------------------------------- Lint
+
+/**
+ * A problem found in a Dockerfile or a compose file. Lines and columns are
+ * 1-based, as in Monaco; endColumn is exclusive.
+ */
+export interface Diagnostic {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: "error" | "warning" | "info";
+  /** For people: what is wrong and what would be right. */
+  message: string;
+  source: "dockerfile" | "compose";
+  /** Stable name of the check, e.g. "undeclared-network". */
+  code?: string;
+}
+
+export type LintKind = Diagnostic["source"];
+
+/** Largest file POST /api/lint reads, in characters. */
+export const LINT_MAX_CONTENT_CHARS = 256 * 1024;
+
+export const lintBody = z
+  .object({
+    kind: z.enum(["dockerfile", "compose"]),
+    content: z.string().max(LINT_MAX_CONTENT_CHARS),
+  })
+  .strict();
+export type LintRequest = z.infer<typeof lintBody>;
+
+export interface LintResult {
+  diagnostics: Diagnostic[];
+}

@@ -1,6 +1,6 @@
 "use client";
 
-import type { Diagnostic } from "@/lib/lint";
+import type { Diagnostic } from "@/lib/protocol";
 import { lint } from "@/lib/lint";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api";
@@ -90,7 +90,6 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun }
       delete window.__playgroundEditor;
     };
     // readOnly changes are applied below; the editor is made once.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => editorRef.current?.updateOptions({ readOnly }), [readOnly]);

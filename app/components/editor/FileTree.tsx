@@ -38,7 +38,6 @@ export default function FileTree({ sessionId, node, root, selected, readOnly, re
   useEffect(() => {
     for (const path of open) void load(path);
     // Reload what is open when asked; opening a folder loads it below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [load, refreshKey]);
 
   function toggle(path: string) {
