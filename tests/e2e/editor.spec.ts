@@ -116,6 +116,35 @@ test("a compose file with an invalid subnet and an undeclared network gets both 
   expect(found.find((m) => m.startLineNumber === 6)?.message).toMatch(/backend/);
   expect(found.find((m) => m.startLineNumber === 11)?.message).toMatch(/268/);
   await expect(page.getByTestId("editor-up")).toBeVisible();
+
+  // Completion offers the keys a service may have.
+  await page.evaluate(() => {
+    const { editor } = window.__playgroundEditor!;
+    editor.focus();
+    editor.setPosition({ lineNumber: 3, column: 17 });
+  });
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("por");
+  await page.keyboard.press("Control+Space");
+  await expect(page.locator(".monaco-editor .suggest-widget")).toContainText("ports");
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+});
+
+test("edit FILE in the terminal opens it in the editor; a failing build marks its line", async ({ page }) => {
+  await page.setViewportSize({ width: 1600, height: 900 });
+  await page.goto("/");
+  await page.getByTestId("start-session").click();
+  await expect.poll(() => terminalText(page), { timeout: 60_000 }).toMatch(/node1:~# $/m);
+  await run(page, `mkdir -p broken && printf 'FROM busybox\\nRUN exit 3\\n' > broken/Dockerfile && edit broken/Dockerfile`);
+  await expect(page.getByTestId("editor-file")).toContainText("/root/broken/Dockerfile");
+  await expect.poll(() => content(page)).toContain("RUN exit 3");
+
+  page.once("dialog", (d) => void d.accept("broken:1"));
+  await page.getByTestId("editor-build").click();
+  await expect.poll(async () => (await markers(page, "docker")).map((m) => m.startLineNumber), { timeout: 90_000 }).toEqual([2]);
+  await expect(page.getByTestId("editor-notice")).toContainText("line 2");
   await page.getByTestId("end-session").click();
   await expect(page.getByTestId("session-gone")).toBeVisible();
 });

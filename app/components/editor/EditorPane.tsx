@@ -147,7 +147,8 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun }
         const { language, lint: kind } = languageOf(found.path);
         const editor = editorRef.current!;
         editor.getModel()?.dispose();
-        const model = monaco.editor.createModel(found.content, language);
+        // The path in the model's URI tells the completion providers what the file is.
+        const model = monaco.editor.createModel(found.content, language, monaco.Uri.file(found.path));
         editor.setModel(model);
         savedText.current = found.content;
         const next = { path: found.path, version: found.version, language, lint: kind };

@@ -13,6 +13,8 @@ import "monaco-editor/languages/definitions/javascript/register";
 import "monaco-editor/languages/definitions/ini/register";
 import "monaco-editor/languages/definitions/markdown/register";
 import { DockerfileLanguageServiceFactory } from "dockerfile-language-service";
+import { composeKeysAt } from "@/lib/lint/compose/keys";
+import { languageOf } from "./api";
 
 declare global {
   interface Window {
@@ -61,6 +63,25 @@ export function registerDockerfileSupport(): void {
             range,
           };
         }),
+      };
+    },
+  });
+  // Compose files: the keys the Compose schema allows where the cursor is.
+  monaco.languages.registerCompletionItemProvider("yaml", {
+    provideCompletionItems(model, position) {
+      if (languageOf(model.uri.path).lint !== "compose") return { suggestions: [] };
+      const word = model.getWordUntilPosition(position);
+      const lineBefore = model.getLineContent(position.lineNumber).slice(0, word.startColumn - 1);
+      if (!/^\s*(-\s+)?$/.test(lineBefore)) return { suggestions: [] }; // not where a key goes
+      const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
+      return {
+        suggestions: composeKeysAt(model.getValue(), position.lineNumber, word.startColumn).map((k) => ({
+          label: k.key,
+          kind: monaco.languages.CompletionItemKind.Property,
+          insertText: `${k.key}: `,
+          documentation: k.description,
+          range,
+        })),
       };
     },
   });
