@@ -57,6 +57,16 @@ ensure_engine() {
   die "dockerd did not answer within 30 s; see /var/log/playground-dockerd.log"
 }
 
+# Keeps sessions away from the host's own services and cloud metadata.
+ensure_firewall() {
+  if is_root && command -v iptables >/dev/null; then
+    bash sandbox/firewall.sh || die "the host firewall rules could not be installed (sandbox/firewall.sh)"
+  else
+    say "warning: not root or no iptables: sessions can reach this host's services through their gateway."
+    say "         Run sandbox/firewall.sh as root to block that (see the README's Security section)."
+  fi
+}
+
 # Rebuilds the web app only when its sources changed since the last build.
 ensure_web_build() {
   local hash
@@ -70,6 +80,7 @@ ensure_web_build() {
 
 ensure_node_packages
 ensure_engine
+ensure_firewall
 bash sandbox/build.sh
 if [ "${1:-}" = --build ]; then ensure_web_build; fi
 say "ready"

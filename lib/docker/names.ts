@@ -22,3 +22,9 @@ export const containerName = (instance: string, sessionId: string, node: string)
   `playground-${instance}-${sessionId}-${node}`;
 export const volumeName = (instance: string, sessionId: string, node: string) =>
   `${containerName(instance, sessionId, node)}-docker`;
+
+/**
+ * The host interface of a session's network: pg- and 12 characters of the
+ * session id (interface names have at most 15). The firewall matches pg-+.
+ */
+export const bridgeName = (sessionId: string) => `pg-${sessionId.slice(0, 12)}`;

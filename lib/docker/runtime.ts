@@ -20,7 +20,7 @@ import type {
   SandboxRuntime,
   StartedNode,
 } from "../sessions/runtime";
-import { LABEL, REGISTRY_ALIAS, REGISTRY_MIRROR_URL, containerName, networkName, volumeName } from "./names";
+import { LABEL, REGISTRY_ALIAS, REGISTRY_MIRROR_URL, bridgeName, containerName, networkName, volumeName } from "./names";
 
 /** Names, image and limits of nodes: the `node` part of the configuration. */
 export type DockerRuntimeOptions = Config["node"];
@@ -74,7 +74,15 @@ export class DockerRuntime implements SandboxRuntime {
   async createNetwork(sessionId: string, labels: SandboxLabels): Promise<void> {
     const name = networkName(this.opts.instance, sessionId);
     try {
-      await this.docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: this.labels(labels) });
+      await this.docker.createNetwork({
+        Name: name,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Labels: this.labels(labels),
+        // One name pattern for every session's bridge: the host firewall
+        // (sandbox/firewall.sh) matches them all with `pg-+`.
+        Options: { "com.docker.network.bridge.name": bridgeName(sessionId) },
+      });
     } catch (e) {
       if (statusOf(e) !== 409) throw e;
     }

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Host firewall rules for the sandboxes. Every session network's bridge is
+# named pg-<12 characters of the session id> (see lib/docker/runtime.ts), so
+# one wildcard covers them all:
+#  - nothing from a session reaches the host itself (the playground's server,
+#    sshd, databases...), except answers to connections the host opened (the
+#    port proxy, the Docker panel, terminals);
+#  - nothing from a session reaches link-local addresses, where clouds serve
+#    instance metadata (169.254.169.254) and credentials.
+# Traffic between a session's own containers, and to the registry on its
+# network, is bridged and unaffected. Idempotent; needs root and iptables.
+set -euo pipefail
+
+chain=PLAYGROUND-INPUT
+iptables -N "$chain" 2>/dev/null || iptables -F "$chain"
+iptables -A "$chain" -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
+iptables -A "$chain" -j DROP
+iptables -C INPUT -i pg-+ -j "$chain" 2>/dev/null || iptables -I INPUT 1 -i pg-+ -j "$chain"
+
+# DOCKER-USER is Docker's chain for rules of the administrator's, consulted
+# before its own forwarding rules; it exists once dockerd has started.
+iptables -N DOCKER-USER 2>/dev/null || true
+iptables -C DOCKER-USER -i pg-+ -d 169.254.0.0/16 -j DROP 2>/dev/null || iptables -I DOCKER-USER 1 -i pg-+ -d 169.254.0.0/16 -j DROP

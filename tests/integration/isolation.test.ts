@@ -1,0 +1,64 @@
+/**
+ * What a sandbox must not reach, beyond its own session: the host's own
+ * services (the playground's server listening on every address, here), link-
+ * local metadata addresses, and host devices. The host firewall rules come
+ * from sandbox/firewall.sh, which setup installs as root.
+ */
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:net";
+import { after, before, describe, test } from "node:test";
+import type { SessionView } from "../../lib/protocol";
+import { docker, startServer, type TestServer } from "../support/server";
+
+describe("isolation from the host", () => {
+  let server: TestServer;
+  let s: SessionView;
+  let gateway: string;
+  let listener: Server;
+  let hostPort: number;
+
+  before(async () => {
+    // The playground's server on every address, as in production (HOST=0.0.0.0).
+    server = await startServer({ HOST: "0.0.0.0" });
+    s = await server.readySession();
+    const route = await server.exec(s.id, ["ip", "route", "show", "default"]);
+    gateway = /via (\S+)/.exec(route.stdout)?.[1] ?? "";
+    // Another host service on every address.
+    listener = createServer((c) => c.end("host-secret\n")).listen(0, "0.0.0.0");
+    await new Promise((r) => listener.once("listening", r));
+    hostPort = (listener.address() as { port: number }).port;
+  });
+  after(async () => {
+    listener?.close();
+    await server?.destroy();
+  });
+
+  test("the session's bridge is named for the firewall (pg-...)", async () => {
+    const networks = await docker.listNetworks({ filters: { label: [`playground.session=${s.id}`] } });
+    const network = await docker.getNetwork(networks[0]!.Id).inspect();
+    assert.equal(network.Options?.["com.docker.network.bridge.name"], `pg-${s.id.slice(0, 12)}`);
+  });
+
+  test("the host's services are out of reach through the gateway, while the host reaches the node", async () => {
+    assert.match(gateway, /^\d+\.\d+\.\d+\.\d+$/);
+    const port = new URL(server.url).port;
+    const api = await server.exec(s.id, ["wget", "-q", "-T", "3", "-O-", `http://${gateway}:${port}/api/health`]);
+    assert.notEqual(api.exitCode, 0, `a sandbox reached the playground's own server: ${api.stdout}`);
+    const other = await server.exec(s.id, ["nc", "-w", "3", gateway, String(hostPort)]);
+    assert.doesNotMatch(other.stdout, /host-secret/, "a sandbox reached another host service");
+    // The other direction still works: the host opens connections to nodes (port proxy, Docker panel).
+    const ip = ((await (await server.api(`/api/sessions/${s.id}/nodes/node1`)).json()) as { ip: string }).ip;
+    const engine = await fetch(`http://${ip}:2375/version`);
+    assert.equal(engine.status, 200);
+  });
+
+  test("cloud metadata addresses are out of reach", async () => {
+    const r = await server.exec(s.id, ["wget", "-q", "-T", "2", "-O-", "http://169.254.169.254/latest/meta-data/"]);
+    assert.notEqual(r.exitCode, 0);
+  });
+
+  test("no host devices: no block devices, no /dev/mem or /dev/kmsg", async () => {
+    const r = await server.exec(s.id, ["sh", "-c", "find /dev -type b; ls /dev/mem /dev/kmsg /dev/port 2>/dev/null; true"]);
+    assert.equal(r.stdout.trim(), "");
+  });
+});
