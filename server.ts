@@ -10,8 +10,9 @@ import next from "next";
 import { loadConfig } from "./lib/config";
 import { DockerRuntime } from "./lib/docker/runtime";
 import { PortWatcher } from "./lib/ports/watcher";
-import { CLIENT_ADDRESS_HEADER, setContext } from "./lib/server/context";
+import { CLIENT_ADDRESS_HEADER, setContext, setHttpErrorHook } from "./lib/server/context";
 import { log } from "./lib/server/log";
+import { createMetrics, metricsEndpoint } from "./lib/server/metrics";
 import { portsProxy } from "./lib/server/ports-proxy";
 import { terminalSockets } from "./lib/server/terminal-socket";
 import { SessionManager } from "./lib/sessions/manager";
@@ -59,6 +60,14 @@ async function main() {
     return engine;
   };
   setContext({ config, manager, runtime, ports, nodeEngine });
+  // Made before the manager starts, so that the pool's first nodes are counted too.
+  const metrics = createMetrics({
+    manager,
+    terminalConnections: () => sockets.connections(),
+    engineStatus: () => runtime.status(),
+  });
+  setHttpErrorHook(metrics.httpError);
+  const sockets = terminalSockets({ manager, terminals, allowedOrigins: config.allowedOrigins, log, onConnection: metrics.wsConnection });
 
   const status = await runtime.status();
   if (!status.engine.reachable) log("engine_unreachable", { message: status.engine.message });
@@ -68,12 +77,13 @@ async function main() {
   const app = next({ dev, dir: __dirname, hostname: "localhost", port: config.port });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  const sockets = terminalSockets({ manager, terminals, allowedOrigins: config.allowedOrigins, log });
-  const proxy = portsProxy({ manager, domain: config.portsDomain, log });
+  const proxy = portsProxy({ manager, domain: config.portsDomain, log, onResult: metrics.proxyRequest });
+  const serveMetrics = metricsEndpoint(metrics, config.metricsPublic);
 
   const server = createServer((req, res) => {
     // Published ports first: their host names and /ports/ paths never reach the app.
     if (proxy.handleRequest(req, res)) return;
+    if (serveMetrics(req, res)) return;
     // The last X-Forwarded-For entry is the one our own proxy added; earlier ones are the client's to invent.
     const forwarded = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",").at(-1)?.trim() : "";
     req.headers[CLIENT_ADDRESS_HEADER] = forwarded || req.socket.remoteAddress || "unknown";

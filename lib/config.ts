@@ -13,6 +13,8 @@ const schema = z.object({
   ALLOWED_ORIGINS: z.string().default(""),
   /** Trust X-Forwarded-For for the client address (only behind a proxy you run). */
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** Serve GET /metrics to every address, not only to loopback. */
+  METRICS_PUBLIC: z.enum(["true", "false"]).default("false"),
   /** Separates the sandboxes of several playgrounds sharing one engine. */
   PLAYGROUND_INSTANCE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/).default("default"),
   SANDBOX_IMAGE: z.string().default("playground/sandbox:latest"),
@@ -62,6 +64,7 @@ export interface Config {
   host: string;
   allowedOrigins: string[];
   trustProxy: boolean;
+  metricsPublic: boolean;
   instance: string;
   node: {
     instance: string;
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     trustProxy: e.TRUST_PROXY === "true",
+    metricsPublic: e.METRICS_PUBLIC === "true",
     instance: e.PLAYGROUND_INSTANCE,
     node: {
       instance: e.PLAYGROUND_INSTANCE,

@@ -1,19 +1,24 @@
 /** Maps core errors to JSON responses at the HTTP edge. */
 import { z } from "zod";
 import type { ErrorBody } from "../protocol";
+import { countHttpError } from "../server/context";
+import { log } from "../server/log";
 import { BadRequestError, isPlaygroundError } from "../sessions/errors";
 
 export function errorResponse(e: unknown): Response {
   if (isPlaygroundError(e)) {
     const headers: Record<string, string> = {};
     if (e.retryAfterS !== undefined) headers["retry-after"] = String(e.retryAfterS);
-    return json<ErrorBody>({ error: { code: e.code, message: e.message } }, e.status, headers);
+    return errorJson(e.code, e.message, e.status, headers);
   }
-  console.error(JSON.stringify({ event: "http_error", error: String(e), stack: (e as Error)?.stack }));
-  return json<ErrorBody>(
-    { error: { code: "internal", message: "Something went wrong on the server. It has been logged; try again." } },
-    500,
-  );
+  log("http_error", { error: String(e), stack: (e as Error)?.stack });
+  return errorJson("internal", "Something went wrong on the server. It has been logged; try again.", 500);
+}
+
+/** An API error: `{ error: { code, message } }` with its status, counted by code for /metrics. */
+export function errorJson(code: string, message: string, status: number, headers: Record<string, string> = {}): Response {
+  countHttpError(code);
+  return json<ErrorBody>({ error: { code, message } }, status, headers);
 }
 
 export function json<T>(body: T, status = 200, headers: Record<string, string> = {}): Response {
@@ -81,8 +86,4 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
 
 /** A handler for the methods a route does not serve: JSON like every other API error. */
 export const methodNotAllowed = (allow: string) => async () =>
-  json<ErrorBody>(
-    { error: { code: "method_not_allowed", message: `This endpoint takes ${allow} only.` } },
-    405,
-    { allow },
-  );
+  errorJson("method_not_allowed", `This endpoint takes ${allow} only.`, 405, { allow });

@@ -6,6 +6,7 @@
  */
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
+import { log } from "../server/log";
 import { PlaygroundError, isPlaygroundError } from "../sessions/errors";
 import { ImageTooLargeError } from "./errors";
 import { readLayers } from "./layers";
@@ -43,7 +44,7 @@ export function engineError(err: unknown): PlaygroundError {
     return new PlaygroundError("node_engine_timeout", "The node's Docker engine took too long to answer. Try again.", 504);
   }
   if (typeof e.statusCode !== "number") {
-    console.error(JSON.stringify({ event: "node_engine_error", error: String(e.message ?? err) }));
+    log("node_engine_error", { error: String(e.message ?? err) });
     return new PlaygroundError("node_engine_unreachable", "The node's Docker engine did not answer. Is the node still running?", 502);
   }
   const message = engineMessage(e);

@@ -33,3 +33,16 @@ export function getContext(): AppContext {
 
 /** Header server.ts sets to the client's address; any value a client sends is replaced. */
 export const CLIENT_ADDRESS_HEADER = "x-playground-client-address";
+
+const ERROR_HOOK = Symbol.for("docker-playground.http-error-hook");
+type HookHolder = { [ERROR_HOOK]?: (code: string) => void };
+
+/** Registers what counts the API's error responses (server.ts passes the metrics' counter). */
+export function setHttpErrorHook(hook: (code: string) => void): void {
+  (globalThis as HookHolder)[ERROR_HOOK] = hook;
+}
+
+/** Counts one error response by its JSON code; nothing happens when no hook is registered (unit tests). */
+export function countHttpError(code: string): void {
+  (globalThis as HookHolder)[ERROR_HOOK]?.(code);
+}

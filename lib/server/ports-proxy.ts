@@ -16,7 +16,15 @@ export interface PortsProxyOptions {
   manager: SessionManager;
   domain: string;
   log: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * How each proxied request or upgrade ended, for the metrics' counter:
+   * passed to the app (`ok`), nothing answered or the app failed (`refused`),
+   * or no such session or ready node (`no_session`).
+   */
+  onResult?: (result: ProxyResult) => void;
 }
+
+export type ProxyResult = "ok" | "refused" | "no_session";
 
 interface Route {
   address: PortAddress;
@@ -43,6 +51,16 @@ export function portsProxy(opts: PortsProxyOptions) {
     return { address: byPath, path: byPath.rest + search };
   }
 
+  const count = (result: ProxyResult) => opts.onResult?.(result);
+  /** The session's own id for the log (port links carry the watch id). */
+  const sessionIdOf = (id: string) => {
+    try {
+      return opts.manager.sessionOf(id).sessionId;
+    } catch {
+      return id;
+    }
+  };
+
   /** The node's address, or the reason there is none. */
   function target(a: PortAddress): { ip: string } | { status: number; title: string; text: string } {
     try {
@@ -66,12 +84,17 @@ export function portsProxy(opts: PortsProxyOptions) {
     }
     const t = target(r.address);
     if ("status" in t) {
+      count("no_session");
       page(res, t.status, t.title, t.text, false);
       return true;
     }
     req.url = r.path;
     stripOurCookies(req);
+    let failed = false;
+    res.once("close", () => failed || count("ok"));
     proxy.web(req, res, { target: `http://${t.ip}:${r.address.port}` }, (err) => {
+      failed = true;
+      count("refused");
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ECONNRESET") {
         page(
@@ -84,7 +107,7 @@ export function portsProxy(opts: PortsProxyOptions) {
           true,
         );
       } else {
-        opts.log("port_proxy_error", { node: r.address.node, port: r.address.port, error: String(err) });
+        opts.log("port_proxy_error", { sessionId: sessionIdOf(r.address.id), node: r.address.node, port: r.address.port, error: String(err) });
         page(res, 502, "The app did not answer", `The request to port ${r.address.port} of ${r.address.node} failed: ${code ?? "error"}.`, true);
       }
     });
@@ -96,13 +119,20 @@ export function portsProxy(opts: PortsProxyOptions) {
     if (!r) return false;
     const t = r.redirect ? undefined : target(r.address);
     if (!t || "status" in t) {
+      if (t) count("no_session");
       socket.end(`HTTP/1.1 ${t && "status" in t ? t.status : 404} Not Found\r\ncontent-type: text/plain\r\n\r\nNo such port.\n`);
       return true;
     }
     req.url = r.path;
     stripOurCookies(req);
     socket.on("error", () => socket.destroy());
-    proxy.ws(req, socket, head, { target: `http://${t.ip}:${r.address.port}` }, () => socket.destroy());
+    let failed = false;
+    socket.once("close", () => failed || count("ok"));
+    proxy.ws(req, socket, head, { target: `http://${t.ip}:${r.address.port}` }, () => {
+      failed = true;
+      count("refused");
+      socket.destroy();
+    });
     return true;
   }
 

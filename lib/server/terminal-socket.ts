@@ -9,7 +9,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { originAllowed } from "../http/origin";
-import { CLOSE, clientMessage, type ServerMessage } from "../protocol";
+import { CLOSE, clientMessage, type Access, type ServerMessage } from "../protocol";
 import { isPlaygroundError } from "../sessions/errors";
 import type { SessionManager } from "../sessions/manager";
 import type { TerminalClient } from "../terminal/hub";
@@ -24,10 +24,22 @@ export interface TerminalSocketOptions {
   terminals: TerminalService;
   allowedOrigins: string[];
   log: (event: string, fields: Record<string, unknown>) => void;
+  /** Called when a socket joins a node's shell (for the metrics' counter). */
+  onConnection?: (access: Access) => void;
 }
 
 export function terminalSockets(opts: TerminalSocketOptions) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 });
+  /** Sockets joined to a shell right now, by what they may do. */
+  const open: Record<Access, number> = { control: 0, watch: 0 };
+  /** The session's own id for the log, whichever id (control or watch) the socket used. */
+  const sessionIdOf = (id: string) => {
+    try {
+      return opts.manager.sessionOf(id).sessionId;
+    } catch {
+      return id;
+    }
+  };
 
   /** Handles the upgrade if the path is ours; returns false to leave it to others (Next's HMR). */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -43,13 +55,13 @@ export function terminalSockets(opts: TerminalSocketOptions) {
       return true;
     }
     if (!originAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins)) {
-      opts.log("ws_origin_refused", { origin: req.headers.origin, host: req.headers.host });
+      opts.log("ws_origin_refused", { sessionId: sessionIdOf(id), node, origin: req.headers.origin, host: req.headers.host });
       socket.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nThis origin may not open terminals.\n");
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Before anything else: a bad frame makes ws emit "error", fatal without a listener.
-      ws.on("error", (e) => opts.log("ws_error", { sessionId: id, node, error: String(e) }));
+      ws.on("error", (e) => opts.log("ws_error", { sessionId: sessionIdOf(id), node, error: String(e) }));
       keepAlive(ws);
       void serve(ws, id, node, who);
     });
@@ -77,7 +89,7 @@ export function terminalSockets(opts: TerminalSocketOptions) {
     } catch (e) {
       const gone = isPlaygroundError(e) && e.status === 404;
       if (isPlaygroundError(e)) send({ type: "error", code: e.code, message: e.message });
-      else opts.log("ws_error", { sessionId: id, node, error: String(e) });
+      else opts.log("ws_error", { sessionId: sessionIdOf(id), node, error: String(e) });
       ws.close(gone ? CLOSE.NOT_FOUND : CLOSE.INTERNAL, gone ? "not found" : "error");
       return;
     }
@@ -114,7 +126,10 @@ export function terminalSockets(opts: TerminalSocketOptions) {
         if (control) hub.resize(client, message.cols, message.rows);
       } else hub.ack(client, message.bytes);
     });
+    open[target.access]++;
+    opts.onConnection?.(target.access);
     ws.on("close", () => {
+      open[target.access]--;
       hub.detach(client);
       leave();
     });
@@ -133,7 +148,12 @@ export function terminalSockets(opts: TerminalSocketOptions) {
     ws.on("close", () => clearInterval(timer));
   }
 
-  return { handleUpgrade, close: () => wss.close() };
+  return {
+    handleUpgrade,
+    /** Sockets joined to a shell right now, by access: counts only. */
+    connections: (): Record<Access, number> => ({ ...open }),
+    close: () => wss.close(),
+  };
 }
 
 /**

@@ -92,8 +92,16 @@ const FAILED_SESSION_KEPT_MS = 10 * 60_000;
 export type EndReason = "deleted" | "expired" | "idle";
 
 export interface SessionManagerEvents {
+  /** A session was handed to someone (from the pool or started for them). */
+  created: [sessionId: string];
+  /** A session is ending: its terminals are told before its resources go. */
   ended: [sessionId: string, reason: EndReason];
+  /** A session's resources are gone; emitted once per session, after `ended`. */
+  removed: [sessionId: string, reason: EndReason];
   nodeRemoved: [sessionId: string, node: string];
+  /** A node started: how long it took, from the start of provisioning to a ready engine. */
+  nodeReady: [sessionId: string, node: string, ms: number];
+  nodeFailed: [sessionId: string, node: string];
 }
 
 /** Templates that build a Docker swarm from the session's nodes. */
@@ -169,6 +177,15 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     }
     await this.reap();
     if ((await this.runtime.status()).engine.reachable) this.refill();
+  }
+
+  /** Nodes of the sessions held (handed out and pooled), by status; counts only, for metrics. */
+  get nodeCounts(): Record<NodeStatus, number> {
+    const counts: Record<NodeStatus, number> = { provisioning: 0, ready: 0, failed: 0 };
+    for (const s of [...this.sessions.values(), ...this.pool.values()]) {
+      for (const n of s.nodes.values()) counts[n.status]++;
+    }
+    return counts;
   }
 
   /** Pooled sessions: how many, and how many are ready to hand out. */
@@ -287,6 +304,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     const session = (await this.takeFromPool()) ?? this.startSession(false);
     this.register(session);
     this.log("session_created", { sessionId: session.id });
+    this.emit("created", session.id);
     this.refill();
     return this.view(session, "control");
   }
@@ -391,12 +409,15 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       if (!first) await this.writeClaim(session, [node.name]);
       node.status = "ready";
       node.message = "ready";
-      this.log("node_ready", { sessionId: session.id, node: node.name, ms: this.now() - started, pooled });
+      const ms = this.now() - started;
+      this.log("node_ready", { sessionId: session.id, node: node.name, ms, pooled });
+      this.emit("nodeReady", session.id, node.name, ms);
     } catch (e) {
       node.status = "failed";
       // Engine errors can name host paths and addresses: people get a plain reason, the log the detail.
       node.message = isPlaygroundError(e) ? e.message : "the node could not start; the operator can find why in the server's log";
       this.log("node_failed", { sessionId: session.id, node: node.name, error: String(e) });
+      this.emit("nodeFailed", session.id, node.name);
       if (first) {
         // The page shows why for a while; then the reaper forgets the session.
         session.expiresAt = Math.min(session.expiresAt, this.now() + FAILED_SESSION_KEPT_MS);
@@ -697,6 +718,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       }
       this.unregister(session);
       this.log("session_ended", { sessionId: session.id, reason });
+      this.emit("removed", session.id, reason);
     })();
     return session.ending;
   }
@@ -712,7 +734,9 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       else if (idleMs > 0 && s.participants.size === 0 && now - s.lastSeen >= idleMs) ends.push([s, "idle"]);
     }
     const results = await Promise.allSettled(ends.map(([s, reason]) => this.end(s, reason)));
-    for (const r of results) if (r.status === "rejected") this.log("reap_failed", { error: String(r.reason) });
+    results.forEach((r, i) => {
+      if (r.status === "rejected") this.log("reap_failed", { sessionId: ends[i]![0].id, error: String(r.reason) });
+    });
     return ends.length;
   }
 

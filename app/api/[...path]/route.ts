@@ -1,9 +1,7 @@
-import { json } from "@/lib/http/respond";
-import type { ErrorBody } from "@/lib/protocol";
+import { errorJson } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
-const notFound = async () =>
-  json<ErrorBody>({ error: { code: "not_found", message: "There is no such API endpoint." } }, 404);
+const notFound = async () => errorJson("not_found", "There is no such API endpoint.", 404);
 
 export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { json, handle, methodNotAllowed } from "@/lib/http/respond";
 import type { FileChangedBody, PathView, SavedFile } from "@/lib/protocol";
-import { getContext } from "@/lib/server/context";
+import { countHttpError, getContext } from "@/lib/server/context";
 import { BadRequestError, FileChangedError, PlaygroundError, TooLargeError, isPlaygroundError } from "@/lib/sessions/errors";
 
 export const dynamic = "force-dynamic";
@@ -57,6 +57,7 @@ export const PUT = handle(async (req: Request, { params }: Params) => {
     if (!isPlaygroundError(e) || e.code !== "file_changed") throw e;
     // The editor offers to reload (this version) or to overwrite (save with it as If-Match).
     const { current } = e as FileChangedError;
+    countHttpError(e.code);
     const body: FileChangedBody = { error: { code: e.code, message: e.message }, current: { version: current } };
     return json<FileChangedBody>(body, e.status, current ? { etag: `"${current}"` } : {});
   }
