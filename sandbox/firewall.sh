@@ -7,6 +7,10 @@
 #    port proxy, the Docker panel, terminals);
 #  - nothing from a session reaches link-local addresses, where clouds serve
 #    instance metadata (169.254.169.254) and credentials.
+#  - with EGRESS=off, nothing from a session leaves for other networks (the
+#    internet): the registry, on each session's own network, still serves
+#    the catalog, so "off" is also "registry only". EGRESS=on (the default)
+#    lets learners reach the internet where the host can.
 # Traffic between a session's own containers, and to the registry on its
 # network, is bridged and unaffected. Idempotent; needs root and iptables.
 set -euo pipefail
@@ -20,4 +24,14 @@ iptables -C INPUT -i pg-+ -j "$chain" 2>/dev/null || iptables -I INPUT 1 -i pg-+
 # DOCKER-USER is Docker's chain for rules of the administrator's, consulted
 # before its own forwarding rules; it exists once dockerd has started.
 iptables -N DOCKER-USER 2>/dev/null || true
-iptables -C DOCKER-USER -i pg-+ -d 169.254.0.0/16 -j DROP 2>/dev/null || iptables -I DOCKER-USER 1 -i pg-+ -d 169.254.0.0/16 -j DROP
+forward=PLAYGROUND-FORWARD
+iptables -N "$forward" 2>/dev/null || iptables -F "$forward"
+iptables -A "$forward" -d 169.254.0.0/16 -j DROP
+case "${EGRESS:-on}" in
+  on) ;;
+  off) iptables -A "$forward" ! -o pg-+ -j DROP ;;
+  *) echo "EGRESS must be on or off, not ${EGRESS}" >&2; exit 2 ;;
+esac
+# Rules of earlier versions of this script.
+iptables -D DOCKER-USER -i pg-+ -d 169.254.0.0/16 -j DROP 2>/dev/null || true
+iptables -C DOCKER-USER -i pg-+ -j "$forward" 2>/dev/null || iptables -I DOCKER-USER 1 -i pg-+ -j "$forward"

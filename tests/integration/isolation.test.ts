@@ -5,10 +5,15 @@
  * from sandbox/firewall.sh, which setup installs as root.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { SessionView } from "../../lib/protocol";
 import { docker, startServer, type TestServer } from "../support/server";
+
+/** The host firewall is installed by setup only as root (see the README's Security section). */
+const notRoot = process.getuid?.() !== 0 ? "the host firewall needs root; setup warns when it cannot install it" : false;
 
 describe("isolation from the host", () => {
   let server: TestServer;
@@ -39,7 +44,7 @@ describe("isolation from the host", () => {
     assert.equal(network.Options?.["com.docker.network.bridge.name"], `pg-${s.id.slice(0, 12)}`);
   });
 
-  test("the host's services are out of reach through the gateway, while the host reaches the node", async () => {
+  test("the host's services are out of reach through the gateway, while the host reaches the node", { skip: notRoot }, async () => {
     assert.match(gateway, /^\d+\.\d+\.\d+\.\d+$/);
     const port = new URL(server.url).port;
     const api = await server.exec(s.id, ["wget", "-q", "-T", "3", "-O-", `http://${gateway}:${port}/api/health`]);
@@ -60,5 +65,24 @@ describe("isolation from the host", () => {
   test("no host devices: no block devices, no /dev/mem or /dev/kmsg", async () => {
     const r = await server.exec(s.id, ["sh", "-c", "find /dev -type b; ls /dev/mem /dev/kmsg /dev/port 2>/dev/null; true"]);
     assert.equal(r.stdout.trim(), "");
+  });
+});
+
+describe("the firewall script", () => {
+  const iptables = (chain: string) => execFileSync("iptables", ["-S", chain]).toString();
+
+  test("EGRESS=off drops everything that leaves the session networks; on (the default) lets it out", { skip: notRoot }, () => {
+    const script = join(__dirname, "..", "..", "sandbox", "firewall.sh");
+    try {
+      execFileSync("bash", [script], { env: { ...process.env, EGRESS: "off" } });
+      assert.match(iptables("PLAYGROUND-FORWARD"), /! -o pg-\+ -j DROP/);
+      assert.match(iptables("DOCKER-USER"), /-i pg-\+ -j PLAYGROUND-FORWARD/);
+    } finally {
+      execFileSync("bash", [script], { env: { ...process.env, EGRESS: "on" } });
+    }
+    assert.doesNotMatch(iptables("PLAYGROUND-FORWARD"), /! -o pg-\+/);
+    assert.match(iptables("PLAYGROUND-FORWARD"), /169\.254\.0\.0\/16 -j DROP/);
+    assert.throws(() => execFileSync("bash", [script], { env: { ...process.env, EGRESS: "maybe" }, stdio: "pipe" }));
+    execFileSync("bash", [script]);
   });
 });
