@@ -91,7 +91,8 @@ export default function SessionScreen({ id }: { id: string }) {
   const uploads = useUploader(id, view?.uploadMaxBytes);
   const [panelOpen, setPanelOpen] = useState(false);
   const [editorOpen, setEditorOpen] = useState(false);
-  const [editorWidth, setEditorWidth] = useState(720);
+  /** Dragged by the user; until then, 40% of the window. */
+  const [editorWidth, setEditorWidth] = useState<number | null>(null);
   const [editorRequest, setEditorRequest] = useState<EditorRequest>();
   const terminalInput = useRef<((data: string) => void) | null>(null);
   // Read on the client only; the terminal is never rendered on the server.
@@ -103,7 +104,6 @@ export default function SessionScreen({ id }: { id: string }) {
   }, []);
   const toggleEditor = () =>
     setEditorOpen((open) => {
-      if (!open) setEditorWidth(Math.max(420, Math.round(window.innerWidth * 0.4)));
       localStorage.setItem("playground-editor", open ? "closed" : "open");
       return !open;
     });
@@ -111,7 +111,6 @@ export default function SessionScreen({ id }: { id: string }) {
   // `edit FILE` in the terminal, and errors Docker reported at a line, open the editor there.
   const onNodeRequest = useCallback((request: NodeRequest) => {
     setEditorOpen(true);
-    setEditorWidth((w) => (w === 720 ? Math.max(420, Math.round(window.innerWidth * 0.4)) : w));
     setEditorRequest(
       request.kind === "edit"
         ? { kind: "edit", path: request.path, nonce: ++nonce.current }
@@ -201,6 +200,7 @@ export default function SessionScreen({ id }: { id: string }) {
   }
 
   const live = phase.view;
+  const editorWidthNow = editorWidth ?? (typeof window === "undefined" ? 720 : Math.max(420, Math.round(window.innerWidth * 0.4)));
   const canExtend = Date.parse(live.expiresAt) < Date.parse(live.maxExpiresAt) - 1000;
   return (
     <div className="flex h-dvh flex-col">
@@ -285,25 +285,9 @@ export default function SessionScreen({ id }: { id: string }) {
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-800/70 px-3 py-1.5">
           <PortsBar sessionId={id} node={node.name} urlTemplate={live.portUrl} />
           <div className="ml-auto flex items-center gap-1">
-            <button
-              type="button"
-              data-testid="editor-toggle"
-              aria-pressed={editorOpen}
-              onClick={toggleEditor}
-              className={`rounded-md px-3 py-0.5 text-sm hover:bg-slate-800 ${editorOpen ? "text-sky-300" : "text-slate-200"}`}
-            >
-              Editor
-            </button>
+            <Toggle testId="editor-toggle" on={editorOpen} onClick={toggleEditor} label="Editor" />
             <FilesMenu sessionId={id} node={node.name} canUpload={control} onFiles={(files) => void uploads.uploadList(node.name, files)} />
-            <button
-              type="button"
-              data-testid="docker-panel-toggle"
-              aria-pressed={panelOpen}
-              onClick={togglePanel}
-              className={`rounded-md px-3 py-0.5 text-sm hover:bg-slate-800 ${panelOpen ? "text-sky-300" : "text-slate-200"}`}
-            >
-              Docker panel
-            </button>
+            <Toggle testId="docker-panel-toggle" on={panelOpen} onClick={togglePanel} label="Docker panel" />
           </div>
         </div>
       )}
@@ -311,7 +295,7 @@ export default function SessionScreen({ id }: { id: string }) {
       <div className="flex min-h-0 flex-1">
       {editorOpen && node?.status === "ready" && (
         <>
-          <section className="min-w-0 shrink-0 border-r border-slate-800" style={{ width: editorWidth }} aria-label="Editor">
+          <section className="min-w-0 shrink-0 border-r border-slate-800" style={{ width: editorWidthNow }} aria-label="Editor">
             <EditorPane
               sessionId={id}
               node={node.name}
@@ -320,7 +304,7 @@ export default function SessionScreen({ id }: { id: string }) {
               onRun={(command) => terminalInput.current?.(`${command}\r`)}
             />
           </section>
-          <ResizeHandle width={editorWidth} onWidth={setEditorWidth} />
+          <ResizeHandle width={editorWidthNow} onWidth={setEditorWidth} />
         </>
       )}
       <main className="relative min-h-0 min-w-0 flex-1 px-2 pt-2">
@@ -377,6 +361,20 @@ export default function SessionScreen({ id }: { id: string }) {
       )}
       </div>
     </div>
+  );
+}
+
+function Toggle({ testId, on, onClick, label }: { testId: string; on: boolean; onClick: () => void; label: string }) {
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      aria-pressed={on}
+      onClick={onClick}
+      className={`rounded-md px-3 py-0.5 text-sm hover:bg-slate-800 ${on ? "text-sky-300" : "text-slate-200"}`}
+    >
+      {label}
+    </button>
   );
 }
 

@@ -2,25 +2,8 @@
 
 import { useState } from "react";
 import type { Participant, SessionView } from "@/lib/protocol";
+import { copyText } from "../terminal/clipboard";
 import Popover from "./Popover";
-
-/** Copies text, also where the Clipboard API is missing (plain-http origins other than localhost). */
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
-  }
-}
 
 function LinkRow({ label, hint, url, testId }: { label: string; hint: string; url: string; testId: string }) {
   const [copied, setCopied] = useState(false);
