@@ -6,6 +6,8 @@
  */
 import Docker from "dockerode";
 import { createServer } from "node:http";
+import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import next from "next";
 import { loadConfig } from "./lib/config";
 import { DockerRuntime } from "./lib/docker/runtime";
@@ -20,6 +22,10 @@ import { memoryLimiter } from "./lib/sessions/rate-limit";
 import { apiExec } from "./lib/terminal/api-exec";
 import { ptyDockerExec } from "./lib/terminal/pty";
 import { TerminalService } from "./lib/terminal/service";
+import { WorkshopCatalog } from "./lib/workshops/catalog";
+import { Cohorts } from "./lib/workshops/cohorts";
+import { jsonFileStore } from "./lib/workshops/file-store";
+import { WorkshopRuns } from "./lib/workshops/runs";
 
 async function main() {
   const config = loadConfig();
@@ -59,7 +65,19 @@ async function main() {
     }
     return engine;
   };
-  setContext({ config, manager, runtime, ports, nodeEngine });
+  const workshops = {
+    catalog: new WorkshopCatalog([join(__dirname, "lib", "workshops", "library"), ...config.lessonDirs.map((d) => resolve(d))], log),
+    runs: new WorkshopRuns({
+      exec: (id, node, cmd, timeoutMs) => manager.exec(id, node, cmd, timeoutMs),
+      writeFile: async (id, node, path, content) => {
+        await manager.writeFile(id, node, path, Readable.from([content]), content.length);
+      },
+    }),
+    cohorts: new Cohorts(jsonFileStore(join(resolve(config.dataDir), "cohorts.json"))),
+  };
+  manager.on("removed", (id) => workshops.runs.forget(id));
+  void workshops.catalog.current();
+  setContext({ config, manager, runtime, ports, nodeEngine, workshops });
   // Made before the manager starts, so that the pool's first nodes are counted too.
   const metrics = createMetrics({
     manager,

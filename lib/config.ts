@@ -57,6 +57,12 @@ const schema = z.object({
    * (31 against 17-22 MB/s), with echo times within a few ms of the pty's.
    */
   TERMINAL_BACKEND: z.enum(["api", "pty"]).default("api"),
+  /** More workshop folders (native or Killercoda), separated by ":"; the built-in ones are always there. */
+  LESSON_DIRS: z.string().default(""),
+  /** Where the server keeps what must survive a restart besides the sessions (the classes). */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Seats of a new class when its instructor does not say. */
+  COHORT_SEATS: int(40, 1),
 });
 
 export interface Config {
@@ -88,6 +94,9 @@ export interface Config {
   rateLimitWindowMs: number;
   reaperIntervalMs: number;
   terminalBackend: "pty" | "api";
+  lessonDirs: string[];
+  dataDir: string;
+  cohortSeats: number;
 }
 
 export class ConfigError extends Error {}
@@ -128,5 +137,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
     reaperIntervalMs: e.REAPER_INTERVAL_MS,
     terminalBackend: e.TERMINAL_BACKEND,
+    lessonDirs: e.LESSON_DIRS.split(":").map((s) => s.trim()).filter(Boolean),
+    dataDir: e.DATA_DIR,
+    cohortSeats: e.COHORT_SEATS,
   };
 }

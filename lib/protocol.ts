@@ -58,9 +58,16 @@ export interface ErrorBody {
 }
 
 export const createSessionBody = z
-  .object({})
+  .object({
+    /** A workshop's slug: the session opens with that lesson beside the terminal. */
+    workshop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "a workshop's slug (see GET /api/workshops)").optional(),
+    /** A class's join code: the session is listed on the instructor's page (and follows the class's workshop). */
+    cohort: z.string().regex(/^[a-z0-9]{10}$/, "a class's join code").optional(),
+    /** How the instructor sees this attendee. */
+    name: z.string().trim().min(1).max(40).optional(),
+  })
   .strict()
-  .describe("POST /api/sessions: no options yet; the body may be omitted");
+  .describe("POST /api/sessions: all optional; the body may be omitted");
 
 export const addNodeBody = z.object({}).strict().describe("POST /api/sessions/:id/nodes: no options; the body may be omitted");
 

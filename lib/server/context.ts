@@ -8,6 +8,9 @@ import type { Config } from "../config";
 import type { PortWatcher } from "../ports/watcher";
 import type { SessionManager } from "../sessions/manager";
 import type { SandboxRuntime } from "../sessions/runtime";
+import type { WorkshopCatalog } from "../workshops/catalog";
+import type { Cohorts } from "../workshops/cohorts";
+import type { WorkshopRuns } from "../workshops/runs";
 
 export interface AppContext {
   config: Config;
@@ -16,6 +19,7 @@ export interface AppContext {
   ports: PortWatcher;
   /** The inner engine of a ready node (its API on port 2375 of the session network). */
   nodeEngine: (id: string, node: string) => Promise<Docker>;
+  workshops: { catalog: WorkshopCatalog; runs: WorkshopRuns; cohorts: Cohorts };
 }
 
 const KEY = Symbol.for("docker-playground.context");

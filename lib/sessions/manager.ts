@@ -294,10 +294,14 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     clearInterval(this.reaper);
   }
 
-  async create(clientKey: string): Promise<SessionView> {
+  /**
+   * Hands out a session. `clientKey` is what the creation limit counts
+   * against; undefined when the caller limits creations itself (a class's seats).
+   */
+  async create(clientKey: string | undefined): Promise<SessionView> {
     if (this.activeCount >= this.opts.maxSessions) throw new CapacityError(this.opts.maxSessions);
     await this.ensureRunnable();
-    await this.limiter.consume(clientKey);
+    if (clientKey !== undefined) await this.limiter.consume(clientKey);
     // Checked again: another request may have taken the last seat meanwhile.
     if (this.activeCount >= this.opts.maxSessions) throw new CapacityError(this.opts.maxSessions);
 

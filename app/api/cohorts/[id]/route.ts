@@ -1,0 +1,66 @@
+import { json, handle, methodNotAllowed } from "@/lib/http/respond";
+import { getContext } from "@/lib/server/context";
+import type { CheckResult } from "@/lib/workshops/types";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+export interface AttendeeView {
+  name: string;
+  /** Opens the attendee's session watch-only. */
+  watchId: string;
+  joinedAt: string;
+  active: boolean;
+  /** 0: still on the introduction; undefined while it cannot be read. */
+  step?: number;
+  checks: Record<string, CheckResult>;
+}
+
+export interface CohortDashboard {
+  code: string;
+  title: string;
+  workshop: { slug: string; title: string; steps: { n: number; title: string; hasCheck: boolean }[] };
+  seats: number;
+  createdAt: string;
+  expiresAt: string;
+  joinPath: string;
+  attendees: AttendeeView[];
+}
+
+/** The instructor's view of the class: every attendee's step and checks. */
+export const GET = handle(async (_req: Request, { params }: Params) => {
+  const { id } = await params;
+  const { manager, workshops } = getContext();
+  const cohort = await workshops.cohorts.byId(id);
+  const workshop = await workshops.catalog.get(cohort.workshop);
+  const attendees = await Promise.all(
+    cohort.attendees.map(async (a): Promise<AttendeeView> => {
+      let active = true;
+      try {
+        manager.sessionOf(a.sessionId);
+      } catch {
+        active = false;
+      }
+      const run = active ? await workshops.runs.get(a.sessionId).catch(() => undefined) : undefined;
+      return { name: a.name, watchId: a.watchId, joinedAt: a.joinedAt, active, step: run?.step, checks: run?.checks ?? {} };
+    }),
+  );
+  return json<CohortDashboard>({
+    code: cohort.code,
+    title: cohort.title,
+    workshop: {
+      slug: cohort.workshop,
+      title: workshop?.title ?? cohort.workshop,
+      steps: (workshop?.steps ?? []).map((s, i) => ({ n: i + 1, title: s.title, hasCheck: !!s.check })),
+    },
+    seats: cohort.seats,
+    createdAt: cohort.createdAt,
+    expiresAt: cohort.expiresAt,
+    joinPath: `/join/${cohort.code}`,
+    attendees,
+  });
+});
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
