@@ -1,3 +1,4 @@
+import Link from "next/link";
 import StartButton from "./components/StartButton";
 
 const FEATURES = [
@@ -33,7 +34,12 @@ export default function Home() {
           </p>
         </div>
 
-        <StartButton />
+        <div className="flex flex-col items-center gap-3">
+          <StartButton />
+          <Link href="/workshops" data-testid="workshops-link" className="text-sm text-sky-300 hover:text-sky-200 hover:underline">
+            Or follow a guided workshop, alone or with your class →
+          </Link>
+        </div>
 
         <pre className="w-full max-w-md overflow-x-auto rounded-lg border border-slate-800 bg-slate-950/60 px-4 py-3 text-left font-mono text-sm text-slate-300">
           <span className="text-sky-400">$</span> docker run hello-world{"\n"}

@@ -4,7 +4,18 @@ import type { NodeStatus, NodeView, SessionView } from "@/lib/protocol";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, addNode, applyTemplate, endSession, extendSession, fetchSession, messageOf, removeNode } from "./api";
+import {
+  ApiError,
+  addNode,
+  applyTemplate,
+  endSession,
+  extendSession,
+  fetchSession,
+  fetchSessionWorkshop,
+  messageOf,
+  removeNode,
+  type SessionWorkshop,
+} from "./api";
 import Countdown from "./Countdown";
 import SessionGone, { type GoneReason } from "./SessionGone";
 import { Spinner } from "./StartButton";
@@ -24,6 +35,8 @@ const EditorPane = dynamic(() => import("./editor/EditorPane"), {
   ssr: false,
   loading: () => <div className="flex h-full items-center justify-center text-sm text-slate-500">Loading the editor…</div>,
 });
+
+const LessonPane = dynamic(() => import("./lesson/LessonPane"), { ssr: false });
 
 // xterm needs the DOM: never render it on the server.
 const TerminalPane = dynamic(() => import("./TerminalPane"), {
@@ -86,6 +99,19 @@ export default function SessionScreen({ id }: { id: string }) {
     return () => clearInterval(timer);
   }, [phase.kind, provisioning, load]);
 
+  const isLive = phase.kind === "live";
+  useEffect(() => {
+    if (!isLive) return;
+    let cancelled = false;
+    fetchSessionWorkshop(id).then(
+      (w) => !cancelled && setWorkshop(w),
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [id, isLive]);
+
   const node: NodeView | undefined = view?.nodes.find((n) => n.name === selected) ?? view?.nodes[0];
   const control = view?.access === "control";
   const uploads = useUploader(id, view?.uploadMaxBytes);
@@ -95,6 +121,10 @@ export default function SessionScreen({ id }: { id: string }) {
   const [editorWidth, setEditorWidth] = useState<number | null>(null);
   const [editorRequest, setEditorRequest] = useState<EditorRequest>();
   const terminalInput = useRef<((data: string) => void) | null>(null);
+  const [workshop, setWorkshop] = useState<SessionWorkshop>();
+  const [lessonOpen, setLessonOpen] = useState(true);
+  /** Typed once the terminal of that node is on screen (a lesson's block for another node). */
+  const pendingInput = useRef<{ node: string; data: string } | null>(null);
   // Read on the client only; the terminal is never rendered on the server.
   const [query] = useState(() => (typeof window === "undefined" ? undefined : participantQuery()));
   useEffect(() => {
@@ -125,8 +155,31 @@ export default function SessionScreen({ id }: { id: string }) {
 
   const select = useCallback((name: string) => {
     setSelected(name);
-    history.replaceState(null, "", `#${name}`);
+    const url = new URL(location.href);
+    url.hash = name;
+    history.replaceState(null, "", url);
   }, []);
+
+  /** A lesson's Run: types into that node's terminal, showing it first when another one is on screen. */
+  const runInTerminal = useCallback(
+    (target: string | undefined, text: string, interrupt: boolean) => {
+      const data = `${interrupt ? "\x03" : ""}${text.replace(/\n+$/, "")}\r`;
+      if (!target || target === selected) terminalInput.current?.(data);
+      else {
+        pendingInput.current = { node: target, data };
+        select(target);
+      }
+    },
+    [selected, select],
+  );
+  // The new node's terminal has mounted (its input queues until its socket opens): type what waits for it.
+  useEffect(() => {
+    const pending = pendingInput.current;
+    if (pending && pending.node === selected && terminalInput.current) {
+      pendingInput.current = null;
+      terminalInput.current(pending.data);
+    }
+  });
 
   // The socket learns about state changes before the next poll does.
   const onStatus = useCallback(
@@ -285,6 +338,7 @@ export default function SessionScreen({ id }: { id: string }) {
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-800/70 px-3 py-1.5">
           <PortsBar sessionId={id} node={node.name} urlTemplate={live.portUrl} />
           <div className="ml-auto flex items-center gap-1">
+            {workshop && <Toggle testId="lesson-toggle" on={lessonOpen} onClick={() => setLessonOpen((o) => !o)} label="Lesson" />}
             <Toggle testId="editor-toggle" on={editorOpen} onClick={toggleEditor} label="Editor" />
             <FilesMenu sessionId={id} node={node.name} canUpload={control} onFiles={(files) => void uploads.uploadList(node.name, files)} />
             <Toggle testId="docker-panel-toggle" on={panelOpen} onClick={togglePanel} label="Docker panel" />
@@ -293,6 +347,11 @@ export default function SessionScreen({ id }: { id: string }) {
       )}
 
       <div className="flex min-h-0 flex-1">
+      {workshop && lessonOpen && (
+        <aside className="w-[28rem] max-w-[40vw] shrink-0 border-r border-slate-800" aria-label="Lesson">
+          <LessonPane sessionId={id} workshop={workshop} control={control} onRun={runInTerminal} onShowNode={select} />
+        </aside>
+      )}
       {editorOpen && node?.status === "ready" && (
         <>
           <section className="min-w-0 shrink-0 border-r border-slate-800" style={{ width: editorWidthNow }} aria-label="Editor">

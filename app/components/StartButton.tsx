@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { createSession, messageOf } from "./api";
+import { createSession, messageOf, sessionPage } from "./api";
 
 /** Creates a session and opens its page. */
 export default function StartButton({ label = "Start a playground" }: { label?: string }) {
@@ -14,10 +14,7 @@ export default function StartButton({ label = "Start a playground" }: { label?: 
     setBusy(true);
     setError(null);
     try {
-      const session = await createSession();
-      // Only follow same-origin paths, whatever the server says.
-      const url = session.url?.startsWith("/") && !session.url.startsWith("//") ? session.url : `/s/${encodeURIComponent(session.id)}`;
-      router.push(url);
+      router.push(sessionPage(await createSession()));
       // Stay "Starting…" until the next page replaces this one.
     } catch (err) {
       setError(messageOf(err));

@@ -367,6 +367,9 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
 
       ws.onopen = () => {
         everOpened = true;
+        const waiting = early;
+        early = [];
+        waiting.forEach(input);
         setConn("connected");
         applySize();
         sendDesired(true);
@@ -404,8 +407,14 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
       };
     };
 
+    /** Input typed before the socket opened (a lesson's Run on a terminal just shown), sent once it does. */
+    let early: string[] = [];
     const input = (data: string) => {
       if (prefs.current.readOnly) return;
+      if (socket?.readyState !== WebSocket.OPEN) {
+        if (early.join("").length < 64 * 1024) early.push(data);
+        return;
+      }
       for (const part of chunks(data)) send({ type: "input", data: part });
     };
     const dataSub = term.onData((data) => {

@@ -1,4 +1,5 @@
 import type { ErrorBody, NodeView, PortView, SessionView, UploadResult } from "@/lib/protocol";
+import type { CheckResult, CohortDashboard, RunView, WorkshopSummary, WorkshopView } from "@/lib/workshops/types";
 
 /** A failed request, described for people. `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -58,9 +59,19 @@ async function request(path: string, init?: RequestInit): Promise<Response> {
   return res;
 }
 
-export async function createSession(): Promise<SessionView> {
-  const res = await request("/api/sessions", { method: "POST" });
+/** A plain session, or one following a workshop, or one seat of a class (with the attendee's name). */
+export async function createSession(options: { workshop?: string; cohort?: string; name?: string } = {}): Promise<SessionView> {
+  const res = await request("/api/sessions", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(options),
+  });
   return (await res.json()) as SessionView;
+}
+
+/** Same-origin path of a new session's page, whatever the server says. */
+export function sessionPage(session: SessionView): string {
+  return session.url?.startsWith("/") && !session.url.startsWith("//") ? session.url : `/s/${encodeURIComponent(session.id)}`;
 }
 
 export interface FetchedSession {
@@ -154,4 +165,55 @@ export function uploadFile(
     xhr.send(file);
   });
   return { done, abort: () => xhr.abort() };
+}
+
+export interface SessionWorkshop {
+  run: RunView;
+  workshop: WorkshopView;
+}
+
+/** The workshop a session follows; undefined when it follows none. */
+export async function fetchSessionWorkshop(id: string): Promise<SessionWorkshop | undefined> {
+  try {
+    return (await (await request(`${sessionPath(id)}/workshop`)).json()) as SessionWorkshop;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "no_workshop") return undefined;
+    throw err;
+  }
+}
+
+export async function startStep(id: string, n: number): Promise<{ run: RunView; type?: string }> {
+  return (await (await request(`${sessionPath(id)}/workshop/steps/${n}/start`, { method: "POST" })).json()) as { run: RunView; type?: string };
+}
+
+export async function checkStep(id: string, n: number): Promise<CheckResult> {
+  return (await (await request(`${sessionPath(id)}/workshop/steps/${n}/check`, { method: "POST" })).json()) as CheckResult;
+}
+
+export async function fetchWorkshops(): Promise<{ workshops: WorkshopSummary[]; problems: { folder: string; errors: string[] }[] }> {
+  return (await (await request("/api/workshops")).json()) as { workshops: WorkshopSummary[]; problems: { folder: string; errors: string[] }[] };
+}
+
+/** Writes a lesson's file block into the node (folders are created). */
+export async function writeNodeFile(id: string, node: string, path: string, text: string): Promise<void> {
+  await request(`${nodePath(id, node)}/files?path=${encodeURIComponent(path)}`, { method: "PUT", body: text });
+}
+
+export interface CreatedCohort {
+  id: string;
+  code: string;
+  joinPath: string;
+  dashboardPath: string;
+}
+
+export async function createCohort(workshop: string, title?: string): Promise<CreatedCohort> {
+  return (await (await request("/api/cohorts", jsonInit({ workshop, title }))).json()) as CreatedCohort;
+}
+
+export async function fetchJoin(code: string): Promise<{ title: string; workshop?: WorkshopSummary; seatsLeft: number }> {
+  return (await (await request(`/api/join/${encodeURIComponent(code)}`)).json()) as { title: string; workshop?: WorkshopSummary; seatsLeft: number };
+}
+
+export async function fetchCohort(id: string): Promise<CohortDashboard> {
+  return (await (await request(`/api/cohorts/${encodeURIComponent(id)}`)).json()) as CohortDashboard;
 }

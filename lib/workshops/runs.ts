@@ -15,7 +15,8 @@ export interface WorkshopHost {
   writeFile(sessionId: string, node: string, path: string, content: Buffer): Promise<void>;
 }
 
-export const PROGRESS_FILE = "/run/playground/workshop.json";
+/** Not under /run: that is a tmpfs in nodes, which the engine cannot copy files into. */
+export const PROGRESS_FILE = "/var/lib/playground/workshop.json";
 export const CHECK_TIMEOUT_MS = 60_000;
 export const SETUP_TIMEOUT_MS = 120_000;
 /** How much of a check's output is kept and shown. */
@@ -102,7 +103,7 @@ export class WorkshopRuns extends EventEmitter<{ progress: [sessionId: string] }
       const foreground = n === 0 ? workshop.intro?.foreground : workshop.steps[n - 1]!.foreground;
       if (!foreground || !first) return { run: publicView(run) };
       const node = n === 0 ? "node1" : workshop.steps[n - 1]!.node;
-      const path = `/tmp/playground/foreground-${n}.sh`;
+      const path = `/var/lib/playground/foreground-${n}.sh`;
       await this.host.writeFile(sessionId, node, path, Buffer.from(foreground));
       return { run: publicView(run), type: `bash ${path}` };
     });

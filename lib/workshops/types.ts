@@ -118,6 +118,29 @@ export interface RunView {
   startedAt: string;
 }
 
+/** One attendee of a class, on the instructor's page. */
+export interface AttendeeView {
+  name: string;
+  /** Opens the attendee's session watch-only. */
+  watchId: string;
+  joinedAt: string;
+  active: boolean;
+  /** 0: still on the introduction; undefined while it cannot be read. */
+  step?: number;
+  checks: Record<string, CheckResult>;
+}
+
+export interface CohortDashboard {
+  code: string;
+  title: string;
+  workshop: { slug: string; title: string; steps: { n: number; title: string; hasCheck: boolean }[] };
+  seats: number;
+  createdAt: string;
+  expiresAt: string;
+  joinPath: string;
+  attendees: AttendeeView[];
+}
+
 export function summary(w: Workshop): WorkshopSummary {
   return {
     slug: w.slug,

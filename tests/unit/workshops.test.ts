@@ -22,7 +22,7 @@ describe("lesson folders", () => {
     assert.deepEqual(mini.steps.map((s) => s.title), ["Write a file, then run it", "The second node"]);
     assert.deepEqual(mini.steps[0]!.actions.map((a) => [a.kind, a.path]), [["file", "/root/mini/hello.sh"], ["run", undefined]]);
     assert.equal(mini.steps[1]!.node, "node2");
-    assert.deepEqual(mini.steps[1]!.actions.map((a) => a.node), [undefined, "node2"]);
+    assert.deepEqual(mini.steps[1]!.actions.map((a) => a.node), ["node1", undefined]);
     assert.match(mini.steps[1]!.setup!, /setup-ran/);
     assert.match(mini.steps[1]!.solve!, /by-hand/);
     assert.equal(mini.steps[0]!.setup, undefined);
@@ -139,8 +139,8 @@ describe("progress through a workshop", () => {
     assert.equal(failed.passed, false);
     assert.equal(failed.output, "not yet");
     const started = await runs.start("s1", w, 2);
-    assert.equal(started.type, "bash /tmp/playground/foreground-2.sh");
-    assert.equal(host.files.get("s1/node1:/tmp/playground/foreground-2.sh"), "echo fg");
+    assert.equal(started.type, "bash /var/lib/playground/foreground-2.sh");
+    assert.equal(host.files.get("s1/node1:/var/lib/playground/foreground-2.sh"), "echo fg");
     assert.equal((await runs.start("s1", w, 2)).type, undefined, "a foreground script is typed once");
 
     // A new server reads the progress back from node1.

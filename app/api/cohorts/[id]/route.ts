@@ -1,32 +1,10 @@
 import { json, handle, methodNotAllowed } from "@/lib/http/respond";
 import { getContext } from "@/lib/server/context";
-import type { CheckResult } from "@/lib/workshops/types";
+import type { AttendeeView, CohortDashboard } from "@/lib/workshops/types";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
-
-export interface AttendeeView {
-  name: string;
-  /** Opens the attendee's session watch-only. */
-  watchId: string;
-  joinedAt: string;
-  active: boolean;
-  /** 0: still on the introduction; undefined while it cannot be read. */
-  step?: number;
-  checks: Record<string, CheckResult>;
-}
-
-export interface CohortDashboard {
-  code: string;
-  title: string;
-  workshop: { slug: string; title: string; steps: { n: number; title: string; hasCheck: boolean }[] };
-  seats: number;
-  createdAt: string;
-  expiresAt: string;
-  joinPath: string;
-  attendees: AttendeeView[];
-}
 
 /** The instructor's view of the class: every attendee's step and checks. */
 export const GET = handle(async (_req: Request, { params }: Params) => {
