@@ -17,6 +17,8 @@ export interface TestServer {
   url: string;
   instance: string;
   logs: string[];
+  /** Process id of the spawned server command (tsx; the server itself may be its child). */
+  pid: number;
   /** Stops the process (SIGTERM); sessions are left running, as in production. */
   stop(): Promise<void>;
   /** Stops it and removes every resource of its instance. */
@@ -69,6 +71,7 @@ export async function startServer(env: Record<string, string> = {}, instance = n
     url,
     instance,
     logs,
+    pid: child.pid!,
     api,
     async stop() {
       if (child.exitCode !== null) return;
