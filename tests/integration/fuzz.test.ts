@@ -428,6 +428,7 @@ describe("abuse and bad input", { timeout: 600_000 }, () => {
         ws.once("open", () => resolve(ws));
         ws.once("error", reject);
       });
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f\u001b]/g, "");
     type Frame = { kind: "text"; data: string } | { kind: "binary"; data: Buffer } | { kind: "big" } | { kind: "utf8" };
     const frame: fc.Arbitrary<Frame> = fc.oneof(
@@ -529,7 +530,7 @@ describe("abuse and bad input", { timeout: 600_000 }, () => {
         ws.once("error", () => {});
       });
       if (id === "%zz") assert.equal(outcome, "http 400", `malformed path: ${outcome}`);
-      else assert.equal(outcome, `close ${CLOSE.NOT_FOUND}`, `${id.slice(0, 30)}/${node}: ${outcome}`);
+      else assert.equal(outcome, `close ${CLOSE.NOT_FOUND}`, `${id!.slice(0, 30)}/${node}: ${outcome}`);
     }
   });
 
