@@ -4,7 +4,7 @@
  */
 import Docker from "dockerode";
 import { posix } from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, pipeline } from "node:stream";
 import * as tar from "tar-stream";
 import type { Config } from "../config";
 import type { ExecResult } from "../protocol";
@@ -157,11 +157,9 @@ export class DockerRuntime implements SandboxRuntime {
         pack.finalize();
         resolve();
       });
-      content.on("error", (e) => {
-        entry.destroy(e);
-        reject(e);
-      });
-      content.pipe(entry);
+      // pipeline() also sees a content that failed before this point (the client went away), and
+      // ends the entry with its error: that ends the archive, which aborts the upload to the engine.
+      pipeline(content, entry, (err) => err && reject(err));
     });
     // The archive is consumed by the engine while the content still streams in.
     const put = container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: posix.dirname(path) }).catch((e: unknown) => {
