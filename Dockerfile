@@ -63,7 +63,7 @@ COPY --from=build /src/package.json /src/server.ts /src/next.config.mjs /src/tsc
 COPY --from=build /src/lib lib/
 COPY --from=build /src/node_modules node_modules/
 COPY --from=build /src/.next .next/
-RUN mkdir .next/cache && chown playground: .next/cache
+RUN mkdir .next/cache .data && chown playground: .next/cache .data
 COPY sandbox/firewall.sh /usr/local/lib/playground/
 COPY deploy/app-entrypoint.sh /usr/local/bin/playground-app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1

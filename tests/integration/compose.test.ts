@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { copyFileSync, existsSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -94,7 +95,7 @@ describe("docker compose deployment", { skip: !compose && !isRoot && "no docker 
   });
 
   after(async () => {
-    if (!downDone && compose) await run(["down", "--timeout", "5"], env, 120_000).catch((e: Error) => console.error(e.message));
+    if (!downDone && compose) await run(["down", "-v", "--timeout", "5"], env, 120_000).catch((e: Error) => console.error(e.message));
     await removeInstance(instance);
     if (caCopied) rmSync(caCopy, { force: true });
   });
@@ -128,6 +129,12 @@ describe("docker compose deployment", { skip: !compose && !isRoot && "no docker 
     const server = top.Processes.find((p) => p[2]?.startsWith("node ") && p[2]?.includes("server.ts"));
     assert.ok(server, JSON.stringify(top.Processes));
     assert.notEqual(server[1], "0", "the server runs as root");
+    // ... and may write its classes into the data volume.
+    const probe = await docker.getContainer(app.Id).exec({ Cmd: ["test", "-w", "/app/.data"], User: server[1], AttachStdout: true, AttachStderr: true });
+    const output = await probe.start({});
+    output.resume();
+    await once(output, "end");
+    assert.equal((await probe.inspect()).ExitCode, 0, "/app/.data is not writable by the server's user");
 
     // A session, through the API only.
     const created = await fetch(`${url}/api/sessions`, { method: "POST" });
@@ -167,7 +174,8 @@ describe("docker compose deployment", { skip: !compose && !isRoot && "no docker 
     const deleted = await fetch(`${url}/api/sessions/${id}`, { method: "DELETE" });
     assert.equal(deleted.status, 204);
 
-    await run(["down", "--timeout", "10"], env, 120_000);
+    // -v: the project's volume of classes too, which an operator's `down` keeps.
+    await run(["down", "-v", "--timeout", "10"], env, 120_000);
     downDone = true;
     assert.deepEqual(await resourcesLabelled([`com.docker.compose.project=${project}`]), { containers: [], volumes: [], networks: [] });
     assert.deepEqual(await resourcesOf(instance), { containers: [], volumes: [], networks: [] });
