@@ -65,6 +65,9 @@ const schema = z.object({
   COHORT_SEATS: int(40, 1),
 });
 
+/** The environment variables the server reads (compose.yaml passes each to the app). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 export interface Config {
   port: number;
   host: string;

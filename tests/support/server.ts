@@ -116,6 +116,11 @@ export async function startServer(env: Record<string, string> = {}, instance = n
 export async function resourcesOf(instance: string, sessionId?: string) {
   const label = [`playground.instance=${instance}`];
   if (sessionId) label.push(`playground.session=${sessionId}`);
+  return resourcesLabelled(label);
+}
+
+/** Containers, volumes and networks that carry every one of these labels (`key=value`). */
+export async function resourcesLabelled(label: string[]) {
   const filters = { label };
   const [containers, volumes, networks] = await Promise.all([
     docker.listContainers({ all: true, filters }),
