@@ -3,14 +3,17 @@
  * free port with its own instance name, so tests never touch anyone else's
  * sandboxes, and removes everything the instance left when stopped.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import Docker from "dockerode";
+import { DiskKeeper } from "../../lib/docker/disks";
 import type { SessionView } from "../../lib/protocol";
 
 const root = join(__dirname, "..", "..");
+const execFileAsync = promisify(execFile);
 export const docker = new Docker();
 
 export interface TestServer {
@@ -134,9 +137,31 @@ export async function resourcesLabelled(label: string[]) {
   };
 }
 
+/** The instance's disk keeper, driven through the docker CLI (lib/docker/disks.ts). */
+export function diskKeeper(instance: string): DiskKeeper {
+  const image = process.env.SANDBOX_IMAGE ?? "playground/sandbox:latest";
+  return new DiskKeeper(docker, { instance, image }, async (container, cmd) => {
+    try {
+      const { stdout, stderr } = await execFileAsync("docker", ["exec", container.id, ...cmd]);
+      return { exitCode: 0, stdout, stderr };
+    } catch (e) {
+      const { code, stdout, stderr } = e as { code?: number; stdout?: string; stderr?: string };
+      return { exitCode: typeof code === "number" ? code : 1, stdout: stdout ?? "", stderr: stderr ?? String(e) };
+    }
+  });
+}
+
 export async function removeInstance(instance: string): Promise<void> {
   const filters = { label: [`playground.instance=${instance}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) {
+  const containers = await docker.listContainers({ all: true, filters });
+  const isKeeper = (c: (typeof containers)[number]) => c.Labels["playground.role"] === "disks";
+  // Nodes first, which unmounts their disks; then the disks (loop devices and images); then the keeper.
+  for (const c of containers.filter((c) => !isKeeper(c))) {
+    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
+  }
+  const keeper = diskKeeper(instance);
+  for (const id of await keeper.sessions().catch(() => [])) await keeper.remove(id, "*").catch(() => {});
+  for (const c of containers.filter(isKeeper)) {
     await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
   }
   for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
