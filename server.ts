@@ -17,6 +17,7 @@ import { log } from "./lib/server/log";
 import { createMetrics, metricsEndpoint } from "./lib/server/metrics";
 import { portsProxy } from "./lib/server/ports-proxy";
 import { terminalSockets } from "./lib/server/terminal-socket";
+import { refuseUnroutable } from "./lib/server/unroutable";
 import { SessionManager } from "./lib/sessions/manager";
 import { memoryLimiter } from "./lib/sessions/rate-limit";
 import { apiExec } from "./lib/terminal/api-exec";
@@ -102,6 +103,8 @@ async function main() {
     // Published ports first: their host names and /ports/ paths never reach the app.
     if (proxy.handleRequest(req, res)) return;
     if (serveMetrics(req, res)) return;
+    // Methods and paths Next would fail with a 500 get a 405 or 400 instead (JSON under /api/).
+    if (refuseUnroutable(req, res)) return;
     // The last X-Forwarded-For entry is the one our own proxy added; earlier ones are the client's to invent.
     const forwarded = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",").at(-1)?.trim() : "";
     req.headers[CLIENT_ADDRESS_HEADER] = forwarded || req.socket.remoteAddress || "unknown";

@@ -46,6 +46,11 @@ const schema = z.object({
   NODE_MEMORY_MB: int(2048, 256),
   NODE_CPUS: z.coerce.number().positive().default(1),
   NODE_PIDS_LIMIT: int(1024, 64),
+  /**
+   * Disk of each node's Docker engine (its images, containers, volumes, build
+   * cache), in GiB: a filesystem of that size per node. 0 = no quota.
+   */
+  NODE_DISK_GB: int(10, 0),
   /** How long a node may take until its inner engine answers. */
   NODE_READY_TIMEOUT_MS: int(60_000, 1000),
   REAPER_INTERVAL_MS: int(30_000, 100),
@@ -65,6 +70,9 @@ const schema = z.object({
   COHORT_SEATS: int(40, 1),
 });
 
+/** The environment variables the server reads (compose.yaml passes each to the app). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 export interface Config {
   port: number;
   host: string;
@@ -79,6 +87,8 @@ export interface Config {
     nodeMemoryBytes: number;
     nodeNanoCpus: number;
     nodePidsLimit: number;
+    /** Size of each node's disk; 0 = no quota (the engine's data on the host's disk). */
+    nodeDiskBytes: number;
     nodeReadyTimeoutMs: number;
   };
   sessionTtlMs: number;
@@ -122,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nodeMemoryBytes: e.NODE_MEMORY_MB * 1024 * 1024,
       nodeNanoCpus: Math.round(e.NODE_CPUS * 1e9),
       nodePidsLimit: e.NODE_PIDS_LIMIT,
+      nodeDiskBytes: e.NODE_DISK_GB * 1024 ** 3,
       nodeReadyTimeoutMs: e.NODE_READY_TIMEOUT_MS,
     },
     sessionTtlMs: e.SESSION_TTL_MS,

@@ -39,6 +39,10 @@ ensure_base() {
     printf 'FROM debian:trixie-slim\nLABEL playground.base=%s\n' "$base_recipe" | docker build -q -t "$base_image" - >/dev/null
     return
   fi
+  if [ -n "${PLAYGROUND_IN_CONTAINER:-}" ]; then
+    die "no registry answered and $base_image is missing. Offline, make the images on the host once first:
+  sudo bash sandbox/build.sh   (or npm run setup), then docker compose up again"
+  fi
   say "no registry answered: making Debian 13 with debootstrap (about 30 s)"
   [ "$(id -u)" = 0 ] || die "debootstrap needs root; run this once as root, or make $base_image yourself"
   if ! command -v debootstrap >/dev/null; then
@@ -137,7 +141,17 @@ ensure_registry() {
   wait_for_registry "$registry_container"
 }
 
+# The top-level Dockerfile (docker compose) starts from debian:trixie-slim.
+# Offline, where that cannot be pulled, the Debian 13 made above stands in
+# for it under the same name; a pulled one is never replaced.
+ensure_debian_name() {
+  docker image inspect debian:trixie-slim >/dev/null 2>&1 && return
+  say "tagging $base_image as debian:trixie-slim for the compose build"
+  docker tag "$base_image" debian:trixie-slim
+}
+
 ensure_base
+ensure_debian_name
 build "$sandbox_image" "$here/node"
 build "$registry_image" "$here/registry"
 

@@ -20,6 +20,19 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# tests/integration/compose.test.ts deploys with Docker Compose: the v2 plugin,
+# or where there is none, Debian's docker-compose package (v1.29 on Debian 12).
+if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "[test] installing Debian's docker-compose for the compose test" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose >/tmp/playground-apt.log 2>&1 \
+      || { apt-get update -q >>/tmp/playground-apt.log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose >>/tmp/playground-apt.log 2>&1; } \
+      || { echo "[test] error: installing docker-compose failed; see /tmp/playground-apt.log" >&2; exit 1; }
+  else
+    echo "[test] warning: no docker compose: the compose test will be skipped" >&2
+  fi
+fi
+
 results=$(mktemp -d)
 failed_steps=()
 # step NAME COMMAND...: runs every step even after a failure, so that one run shows everything.

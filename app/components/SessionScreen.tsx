@@ -104,7 +104,12 @@ export default function SessionScreen({ id }: { id: string }) {
     if (!isLive) return;
     let cancelled = false;
     fetchSessionWorkshop(id).then(
-      (w) => !cancelled && setWorkshop(w),
+      (w) => {
+        if (cancelled || !w) return;
+        setWorkshop(w);
+        // The lesson takes the room the Docker panel would: closed unless asked for.
+        if (!localStorage.getItem("playground-docker-panel")) setPanelOpen(false);
+      },
       () => {},
     );
     return () => {

@@ -22,6 +22,10 @@ export const containerName = (instance: string, sessionId: string, node: string)
   `playground-${instance}-${sessionId}-${node}`;
 export const volumeName = (instance: string, sessionId: string, node: string) =>
   `${containerName(instance, sessionId, node)}-docker`;
+/** The instance's disk keeper (lib/docker/disks.ts): its container, and the volume holding the disk images. */
+export const disksName = (instance: string) => `playground-${instance}-disks`;
+/** A node's disk image in the keeper's volume; session ids have no "-", so `<session>-*` is all of a session's. */
+export const diskName = (sessionId: string, node: string) => `${sessionId}-${node}`;
 
 /**
  * The host interface of a session's network: pg- and 12 characters of the

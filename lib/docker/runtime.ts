@@ -4,11 +4,12 @@
  */
 import Docker from "dockerode";
 import { posix } from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, pipeline } from "node:stream";
 import * as tar from "tar-stream";
 import type { Config } from "../config";
 import type { ExecResult } from "../protocol";
 import { ImagesMissingError, NodeNotReadyError, PathNotFoundError } from "../sessions/errors";
+import { DISK_MOUNT_OPTIONS, DiskKeeper } from "./disks";
 import type {
   CommandStream,
   ExecOptions,
@@ -35,10 +36,16 @@ const ignoreMissing = (e: unknown) => {
 };
 
 export class DockerRuntime implements SandboxRuntime {
+  private readonly disks: DiskKeeper;
+
   constructor(
     private readonly docker: Docker,
     private readonly opts: DockerRuntimeOptions,
-  ) {}
+  ) {
+    this.disks = new DiskKeeper(docker, { instance: opts.instance, image: opts.sandboxImage }, (container, cmd, timeoutMs) =>
+      this.execIn(container, "the disk keeper", cmd, { timeoutMs }),
+    );
+  }
 
   private labels(l: SandboxLabels, extra: Record<string, string> = {}): Record<string, string> {
     return {
@@ -104,7 +111,13 @@ export class DockerRuntime implements SandboxRuntime {
     const name = containerName(instance, spec.sessionId, spec.name);
     const labels = this.labels(spec.labels, { [LABEL.node]: spec.name, [LABEL.role]: "node" });
     const volume = volumeName(instance, spec.sessionId, spec.name);
-    await this.docker.createVolume({ Name: volume, Labels: labels });
+    let disk: Record<string, string> | undefined;
+    if (this.opts.nodeDiskBytes > 0) {
+      onProgress("making the node's disk");
+      const device = await this.disks.create(spec.sessionId, spec.name, this.opts.nodeDiskBytes);
+      disk = { type: "ext4", device, o: DISK_MOUNT_OPTIONS };
+    }
+    await this.docker.createVolume({ Name: volume, Labels: labels, ...(disk ? { Driver: "local", DriverOpts: disk } : {}) });
     // CgroupnsMode, MaskedPaths and ReadonlyPaths are in the Engine API (1.41) but not in dockerode's types.
     const hostConfig: Docker.HostConfig & { CgroupnsMode: "private"; MaskedPaths: string[]; ReadonlyPaths: string[] } = {
       // The smallest set that runs Docker inside: Docker's defaults plus
@@ -157,11 +170,9 @@ export class DockerRuntime implements SandboxRuntime {
         pack.finalize();
         resolve();
       });
-      content.on("error", (e) => {
-        entry.destroy(e);
-        reject(e);
-      });
-      content.pipe(entry);
+      // pipeline() also sees a content that failed before this point (the client went away), and
+      // ends the entry with its error: that ends the archive, which aborts the upload to the engine.
+      pipeline(content, entry, (err) => err && reject(err));
     });
     // The archive is consumed by the engine while the content still streams in.
     const put = container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: posix.dirname(path) }).catch((e: unknown) => {
@@ -208,6 +219,7 @@ export class DockerRuntime implements SandboxRuntime {
     const { instance } = this.opts;
     await this.docker.getContainer(containerName(instance, sessionId, node)).remove({ force: true, v: true }).catch(ignoreMissing);
     await this.docker.getVolume(volumeName(instance, sessionId, node)).remove().catch(ignoreMissing);
+    await this.disks.remove(sessionId, node);
   }
 
   stream(sessionId: string, node: string, cmd: string[], onData: (chunk: string) => void, onEnd: () => void): CommandStream {
@@ -277,8 +289,12 @@ export class DockerRuntime implements SandboxRuntime {
     }
   }
 
-  async exec(sessionId: string, node: string, cmd: string[], { timeoutMs }: ExecOptions): Promise<ExecResult> {
-    const container = this.docker.getContainer(containerName(this.opts.instance, sessionId, node));
+  exec(sessionId: string, node: string, cmd: string[], opts: ExecOptions): Promise<ExecResult> {
+    return this.execIn(this.docker.getContainer(containerName(this.opts.instance, sessionId, node)), node, cmd, opts);
+  }
+
+  /** Runs argv in a container; `node` names it in errors. */
+  private async execIn(container: Docker.Container, node: string, cmd: string[], { timeoutMs }: ExecOptions): Promise<ExecResult> {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     let exec: Docker.Exec;
     try {
@@ -338,6 +354,7 @@ export class DockerRuntime implements SandboxRuntime {
     );
     const { Volumes } = await this.docker.listVolumes({ filters });
     await Promise.all((Volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove().catch(ignoreMissing)));
+    await this.disks.remove(sessionId, "*");
     const networks = await this.docker.listNetworks({ filters });
     for (const n of networks) {
       const network = this.docker.getNetwork(n.Id);
@@ -364,15 +381,17 @@ export class DockerRuntime implements SandboxRuntime {
 
   async listOrphanSessions(): Promise<string[]> {
     const filters = this.filters();
-    const [containers, networks, volumes] = await Promise.all([
+    const [containers, networks, volumes, disks] = await Promise.all([
       this.docker.listContainers({ all: true, filters }),
       this.docker.listNetworks({ filters }),
       this.docker.listVolumes({ filters }),
+      this.disks.sessions(),
     ]);
     const live = new Set(containers.map((c) => c.Labels[LABEL.session]));
     const owners = [
       ...networks.map((n) => n.Labels?.[LABEL.session]),
       ...(volumes.Volumes ?? []).map((v) => v.Labels?.[LABEL.session]),
+      ...disks,
     ];
     return [...new Set(owners.filter((id): id is string => !!id && !live.has(id)))];
   }

@@ -1,4 +1,6 @@
 /** Maps core errors to JSON responses at the HTTP edge. */
+import { PassThrough, Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { z } from "zod";
 import type { ErrorBody } from "../protocol";
 import { countHttpError } from "../server/context";
@@ -31,6 +33,9 @@ export function json<T>(body: T, status = 200, headers: Record<string, string> =
 /** Largest JSON body the API reads, in bytes. */
 const MAX_BODY_BYTES = 256 * 1024;
 
+/** A client that goes away mid-body is not the server's failure: a 400 (that nobody reads), not a logged 500. */
+const cutOff = () => new BadRequestError("The body ended before it was complete.");
+
 /** Reads a body up to MAX_BODY_BYTES, stopping as soon as it is larger: a huge body is never held. */
 async function readLimited(req: Request): Promise<string> {
   const tooLarge = () => new BadRequestError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
@@ -40,7 +45,9 @@ async function readLimited(req: Request): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      throw cutOff();
+    });
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
@@ -50,6 +57,20 @@ async function readLimited(req: Request): Promise<string> {
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The raw body as a Node stream, for uploads; it fails with a BadRequestError if the client goes away. */
+export function bodyStream(req: Request): Readable {
+  const out = new PassThrough();
+  // It may be read only after an await: see hashing() in lib/sessions/files.ts.
+  out.on("error", () => {});
+  if (!req.body) {
+    out.end();
+    return out;
+  }
+  const body = Readable.fromWeb(req.body as WebReadableStream);
+  body.on("error", () => out.destroy(cutOff()));
+  return body.pipe(out);
 }
 
 /** Reads and validates a JSON body; an empty body is `{}` when `optional`. */

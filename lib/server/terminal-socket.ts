@@ -18,6 +18,14 @@ import type { TerminalService } from "../terminal/service";
 const PATH = /^\/ws\/sessions\/([^/]+)\/nodes\/([^/]+)\/terminal$/;
 const STATUS_POLL_MS = 250;
 const HEARTBEAT_MS = 30_000;
+/**
+ * Output queued for a socket and not yet taken by its peer. Flow control keeps
+ * an honest client far below this; one that acknowledges output it never
+ * reads would make the server buffer without end, so it is cut off here.
+ */
+const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
+/** A bad message is answered only while the peer reads: tiny bad frames must not pile up replies. */
+const MAX_UNSENT_FOR_REPLIES = 64 * 1024;
 
 export interface TerminalSocketOptions {
   manager: SessionManager;
@@ -60,8 +68,12 @@ export function terminalSockets(opts: TerminalSocketOptions) {
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      // Before anything else: a bad frame makes ws emit "error", fatal without a listener.
-      ws.on("error", (e) => opts.log("ws_error", { sessionId: sessionIdOf(id), node, error: String(e) }));
+      // Before anything else: a bad frame makes ws emit "error", fatal without a listener. ws has
+      // closed the socket itself then (1007, 1009): the client's fault, logged as a warning.
+      ws.on("error", (e) => {
+        const refused = String((e as { code?: unknown }).code).startsWith("WS_ERR_");
+        opts.log(refused ? "ws_frame_refused" : "ws_error", { sessionId: sessionIdOf(id), node, error: String(e) });
+      });
       keepAlive(ws);
       void serve(ws, id, node, who);
     });
@@ -107,7 +119,15 @@ export function terminalSockets(opts: TerminalSocketOptions) {
     const control = target.access === "control";
     const hub = opts.terminals.hub(target.sessionId, node);
     const client: TerminalClient = {
-      sendOutput: (data) => ws.readyState === ws.OPEN && ws.send(data, { binary: true }),
+      sendOutput: (data) => {
+        if (ws.readyState !== ws.OPEN) return;
+        // It reads nothing, so a close frame would only queue behind the rest: end it at once.
+        if (ws.bufferedAmount > MAX_UNSENT_BYTES) {
+          opts.log("ws_output_refused", { sessionId: target.sessionId, node, unsent: ws.bufferedAmount });
+          return ws.terminate();
+        }
+        ws.send(data, { binary: true });
+      },
       sendMessage: send,
       close: (code, reason) => ws.close(code, reason),
     };
@@ -116,7 +136,9 @@ export function terminalSockets(opts: TerminalSocketOptions) {
       try {
         message = clientMessage.parse(JSON.parse(isBinary ? "" : raw.toString()));
       } catch {
-        send({ type: "error", code: "bad_message", message: "The server could not read a message from this page." });
+        if (ws.bufferedAmount < MAX_UNSENT_FOR_REPLIES) {
+          send({ type: "error", code: "bad_message", message: "The server could not read a message from this page." });
+        }
         return;
       }
       // Watchers' input and resizes are dropped here and in the hub: the server enforces watch-only.

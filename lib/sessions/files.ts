@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, pipeline } from "node:stream";
 import { EDIT_MAX_BYTES, LIST_MAX_ENTRIES, type FileEntry, type FileEntryKind, type PathView } from "../protocol";
 import { BadRequestError, BinaryFileError, ConflictError, FileTooLargeError, PathNotFoundError } from "./errors";
 import type { SandboxRuntime } from "./runtime";
@@ -65,9 +65,11 @@ export function parseVersion(header: string): string {
 export function hashing(content: NodeJS.ReadableStream): { stream: NodeJS.ReadableStream; version: () => string } {
   const hash = createHash("sha256");
   const out = new PassThrough();
+  // `out` may be read only after an await (the node being ready): an error before then must not be
+  // thrown as uncaught; whoever reads it with pipeline() still gets it.
+  out.on("error", () => {});
   content.on("data", (chunk: Buffer | string) => hash.update(chunk));
-  content.on("error", (e) => out.destroy(e as Error));
-  content.pipe(out);
+  pipeline(content, out, () => {});
   let digest: string | undefined;
   return { stream: out, version: () => (digest ??= hash.digest("hex")) };
 }

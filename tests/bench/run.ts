@@ -310,7 +310,10 @@ async function teardownAndLeftovers(server: TestServer) {
     await t.closedPromise();
   }
   await sleep(1000);
-  const left = await resourcesOf(server.instance);
+  // The disk keeper serves every session of the instance: it is no leftover.
+  const all = await resourcesOf(server.instance);
+  const keeper = (name: string) => name.replace(/^\//, "") === `playground-${server.instance}-disks`;
+  const left = { ...all, containers: all.containers.filter((n) => !keeper(n)), volumes: all.volumes.filter((n) => !keeper(n)) };
   const execs = execFileSync("ps", ["-eo", "args="]).toString().split("\n").filter((l) => l.includes(`playground-${server.instance}-`)).length;
   return { teardown, left, execs };
 }

@@ -3,20 +3,25 @@
  * free port with its own instance name, so tests never touch anyone else's
  * sandboxes, and removes everything the instance left when stopped.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import Docker from "dockerode";
+import { DiskKeeper } from "../../lib/docker/disks";
 import type { SessionView } from "../../lib/protocol";
 
 const root = join(__dirname, "..", "..");
+const execFileAsync = promisify(execFile);
 export const docker = new Docker();
 
 export interface TestServer {
   url: string;
   instance: string;
   logs: string[];
+  /** Process id of the spawned server command (tsx; the server itself may be its child). */
+  pid: number;
   /** Stops the process (SIGTERM); sessions are left running, as in production. */
   stop(): Promise<void>;
   /** Stops it and removes every resource of its instance. */
@@ -69,6 +74,7 @@ export async function startServer(env: Record<string, string> = {}, instance = n
     url,
     instance,
     logs,
+    pid: child.pid!,
     api,
     async stop() {
       if (child.exitCode !== null) return;
@@ -113,6 +119,11 @@ export async function startServer(env: Record<string, string> = {}, instance = n
 export async function resourcesOf(instance: string, sessionId?: string) {
   const label = [`playground.instance=${instance}`];
   if (sessionId) label.push(`playground.session=${sessionId}`);
+  return resourcesLabelled(label);
+}
+
+/** Containers, volumes and networks that carry every one of these labels (`key=value`). */
+export async function resourcesLabelled(label: string[]) {
   const filters = { label };
   const [containers, volumes, networks] = await Promise.all([
     docker.listContainers({ all: true, filters }),
@@ -126,9 +137,31 @@ export async function resourcesOf(instance: string, sessionId?: string) {
   };
 }
 
+/** The instance's disk keeper, driven through the docker CLI (lib/docker/disks.ts). */
+export function diskKeeper(instance: string): DiskKeeper {
+  const image = process.env.SANDBOX_IMAGE ?? "playground/sandbox:latest";
+  return new DiskKeeper(docker, { instance, image }, async (container, cmd) => {
+    try {
+      const { stdout, stderr } = await execFileAsync("docker", ["exec", container.id, ...cmd]);
+      return { exitCode: 0, stdout, stderr };
+    } catch (e) {
+      const { code, stdout, stderr } = e as { code?: number; stdout?: string; stderr?: string };
+      return { exitCode: typeof code === "number" ? code : 1, stdout: stdout ?? "", stderr: stderr ?? String(e) };
+    }
+  });
+}
+
 export async function removeInstance(instance: string): Promise<void> {
   const filters = { label: [`playground.instance=${instance}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) {
+  const containers = await docker.listContainers({ all: true, filters });
+  const isKeeper = (c: (typeof containers)[number]) => c.Labels["playground.role"] === "disks";
+  // Nodes first, which unmounts their disks; then the disks (loop devices and images); then the keeper.
+  for (const c of containers.filter((c) => !isKeeper(c))) {
+    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
+  }
+  const keeper = diskKeeper(instance);
+  for (const id of await keeper.sessions().catch(() => [])) await keeper.remove(id, "*").catch(() => {});
+  for (const c of containers.filter(isKeeper)) {
     await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
   }
   for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {

@@ -43,10 +43,13 @@ describe("config", () => {
     assert.equal(c.sessionTtlMs, 4 * 3600_000);
     assert.equal(c.node.nodeMemoryBytes, 2048 * 1024 * 1024);
     assert.equal(c.node.nodeNanoCpus, 1e9);
+    assert.equal(c.node.nodeDiskBytes, 10 * 1024 ** 3);
+    assert.equal(loadConfig({ NODE_DISK_GB: "0" }).node.nodeDiskBytes, 0, "0 turns the quota off");
   });
   test("bad values are refused with the variable's name", () => {
     assert.throws(() => loadConfig({ MAX_SESSIONS: "lots" }), /MAX_SESSIONS/);
     assert.throws(() => loadConfig({ PLAYGROUND_INSTANCE: "Bad Name" }), /PLAYGROUND_INSTANCE/);
+    assert.throws(() => loadConfig({ NODE_DISK_GB: "-1" }), /NODE_DISK_GB/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** The editor's file operations in the session core, on the fake runtime's file system. */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { beforeEach, describe, test } from "node:test";
 import type { PathView } from "../../lib/protocol";
 import { SessionManager } from "../../lib/sessions/manager";
@@ -92,6 +92,26 @@ describe("files for the editor", () => {
     // Quoted like an ETag, and "*" (any file that exists), are accepted too.
     await manager.saveFile(id, "node1", "app/compose.yaml", ...body("a"), `"${second.version}"`);
     await manager.saveFile(id, "node1", "app/compose.yaml", ...body("b"), "*");
+  });
+
+  test("save: a body that fails while the node is still being checked (the client went away) is an error, not an uncaught exception", async () => {
+    // The node's engine is slow to answer (mkdir): the body fails while the save waits for it.
+    const exec = runtime.exec.bind(runtime);
+    let answer!: () => void;
+    const slow = new Promise<void>((resolve) => (answer = resolve));
+    runtime.exec = async (...args: Parameters<FakeRuntime["exec"]>) => {
+      await slow;
+      return exec(...args);
+    };
+    const content = new PassThrough();
+    content.write("half a fi");
+    const saving = manager.saveFile(id, "node1", "cut.txt", content, 100);
+    await new Promise((r) => setImmediate(r));
+    content.destroy(new Error("aborted"));
+    await new Promise((r) => setImmediate(r));
+    answer();
+    await assert.rejects(saving, /aborted/);
+    assert.equal(runtime.files.get(`${id}/node1:/root/cut.txt`), undefined);
   });
 
   test("save: If-Match with an old version, or a file removed since, is 409 file_changed with the current version", async () => {

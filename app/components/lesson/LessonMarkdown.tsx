@@ -50,6 +50,8 @@ export default function LessonMarkdown({ text, actions }: { text: string; action
           </button>
         );
       }
+      // A link whose address was dropped (javascript: and the like) stays text.
+      if (!href) return <span>{children}</span>;
       return (
         <a href={href} target="_blank" rel="noopener noreferrer nofollow">
           {children}

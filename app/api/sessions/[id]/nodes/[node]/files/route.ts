@@ -1,6 +1,4 @@
-import { Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { json, handle, methodNotAllowed } from "@/lib/http/respond";
+import { bodyStream, json, handle, methodNotAllowed } from "@/lib/http/respond";
 import type { FileChangedBody, PathView, SavedFile } from "@/lib/protocol";
 import { countHttpError, getContext } from "@/lib/server/context";
 import { BadRequestError, FileChangedError, PlaygroundError, TooLargeError, isPlaygroundError } from "@/lib/sessions/errors";
@@ -49,9 +47,8 @@ export const PUT = handle(async (req: Request, { params }: Params) => {
   if (size > config.uploadMaxBytes) {
     throw new TooLargeError(`Files up to ${mib(config.uploadMaxBytes)} can be uploaded; this one is ${mib(size)}.`);
   }
-  const body = req.body ? Readable.fromWeb(req.body as WebReadableStream) : Readable.from([]);
   try {
-    const saved = await manager.saveFile(id, node, path, body, size, req.headers.get("if-match") ?? undefined);
+    const saved = await manager.saveFile(id, node, path, bodyStream(req), size, req.headers.get("if-match") ?? undefined);
     return json<SavedFile>(saved, 201, { etag: `"${saved.version}"` });
   } catch (e) {
     if (!isPlaygroundError(e) || e.code !== "file_changed") throw e;
