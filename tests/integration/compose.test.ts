@@ -15,7 +15,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ExecResult, SessionView } from "../../lib/protocol";
-import { docker, newInstance, removeInstance, resourcesLabelled, resourcesOf } from "../support/server";
+import { diskKeeper, docker, newInstance, removeInstance, resourcesLabelled, resourcesOf } from "../support/server";
 import { TestTerminal } from "../support/terminal-client";
 
 const root = join(__dirname, "..", "..");
@@ -178,6 +178,9 @@ describe("docker compose deployment", { skip: !compose && !isRoot && "no docker 
     await run(["down", "-v", "--timeout", "10"], env, 120_000);
     downDone = true;
     assert.deepEqual(await resourcesLabelled([`com.docker.compose.project=${project}`]), { containers: [], volumes: [], networks: [] });
-    assert.deepEqual(await resourcesOf(instance), { containers: [], volumes: [], networks: [] });
+    // The disk keeper stays, like the registry, for the next start; it must hold no disk.
+    const keeper = `playground-${instance}-disks`;
+    assert.deepEqual(await resourcesOf(instance), { containers: [`/${keeper}`], volumes: [keeper], networks: [] });
+    assert.deepEqual(await diskKeeper(instance).sessions(), []);
   });
 });
