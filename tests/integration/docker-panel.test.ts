@@ -80,11 +80,18 @@ describe("Docker panel on a real node", () => {
 
   test("stop and start: 204, and the state follows; doing it twice is not an error", async () => {
     const post = (action: string) => server.api(`${base}/containers/web/${action}`, { method: "POST" });
+    // The engine's container list can lag its stop and start by a moment (its listing is a
+    // snapshot updated after the container changed state): look again for up to 5 s.
+    const stateBecomes = async (state: string) => {
+      const deadline = Date.now() + 5000;
+      while ((await web())?.state !== state && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await web())?.state, state);
+    };
     assert.equal((await post("stop")).status, 204);
-    assert.equal((await web())?.state, "exited");
+    await stateBecomes("exited");
     assert.equal((await post("stop")).status, 204);
     assert.equal((await post("start")).status, 204);
-    assert.equal((await web())?.state, "running");
+    await stateBecomes("running");
     assert.equal((await post("restart")).status, 204);
     const bad = await post("explode");
     assert.equal(bad.status, 400);

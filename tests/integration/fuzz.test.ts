@@ -24,7 +24,7 @@ import fc from "fast-check";
 import WebSocket from "ws";
 import { CLOSE, MAX_COLS, MAX_ROWS, terminalPath, type HealthView, type ServerMessage, type SessionView } from "../../lib/protocol";
 import { TestTerminal } from "../support/terminal-client";
-import { resourcesOf, startServer, type TestServer } from "../support/server";
+import { diskKeeper, resourcesOf, startServer, type TestServer } from "../support/server";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260301);
 const HTTP_REQUESTS = Number(process.env.FUZZ_HTTP_REQUESTS ?? 3000);
@@ -849,7 +849,13 @@ describe("abuse and bad input", { timeout: 600_000 }, () => {
     assert.equal(health.sessions.active, 0, "sessions left");
     const cohorts = join(dataDir, "cohorts.json");
     assert.deepEqual(existsSync(cohorts) ? JSON.parse(readFileSync(cohorts, "utf8")) : [], [], "classes left");
-    assert.deepEqual(await resourcesOf(server.instance), { containers: [], volumes: [], networks: [] });
+    // Only the instance's disk keeper stays (it serves the next session), holding no disk.
+    const keeper = `playground-${server.instance}-disks`;
+    const left = await resourcesOf(server.instance);
+    assert.deepEqual(left.networks, []);
+    assert.deepEqual(left.containers.filter((c) => c !== `/${keeper}`), []);
+    assert.deepEqual(left.volumes.filter((v) => v !== keeper), []);
+    assert.deepEqual(await diskKeeper(server.instance).sessions(), []);
     const execs = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
       .split("\n")
       .filter((l) => l.includes(`playground-${server.instance}-`));
