@@ -72,17 +72,10 @@ export interface LoadProblem {
   errors: string[];
 }
 
-export interface WorkshopSummary {
-  slug: string;
-  title: string;
-  description: string;
-  duration: number;
-  level: Level;
-  nodes: number;
-  images: string[];
+/** A catalog entry: the manifest, and how many steps. */
+export type WorkshopSummary = Pick<Workshop, "slug" | "title" | "description" | "duration" | "level" | "nodes" | "images" | "format"> & {
   steps: number;
-  format: Workshop["format"];
-}
+};
 
 export interface StepView {
   n: number;

@@ -62,6 +62,22 @@ describe("isolation from the host", () => {
     assert.notEqual(r.exitCode, 0);
   });
 
+  test("no kernel modules: CAP_SYS_MODULE is outside the node's bounding set and its containers'; --privileged does not start", async () => {
+    const SYS_MODULE = 1n << 16n;
+    const bounding = (status: string) => BigInt(`0x${/^CapBnd:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? "ffffffffffffffff"}`);
+    const node = await server.exec(s.id, ["cat", "/proc/1/status"]);
+    assert.equal(bounding(node.stdout) & SYS_MODULE, 0n, "the node itself could load a module");
+    // Play with Docker's host was taken over from a privileged container loading a module. Inside a
+    // node, --privileged cannot start at all (the device cgroup cannot be widened), and a container
+    // asking for every capability still lacks this one.
+    const privileged = await server.exec(s.id, ["docker", "run", "--rm", "--privileged", "busybox", "true"]);
+    assert.notEqual(privileged.exitCode, 0);
+    const inner = await server.exec(s.id, ["docker", "run", "--rm", "--cap-add", "ALL", "busybox", "sh", "-c", "cat /proc/self/status; insmod /none.ko; echo status=$?"]);
+    assert.equal(inner.exitCode, 0, inner.stderr);
+    assert.equal(bounding(inner.stdout) & SYS_MODULE, 0n, "a container in the node could load a module");
+    assert.match(inner.stdout + inner.stderr, /status=[1-9]/);
+  });
+
   test("no host devices: no block devices, no /dev/mem or /dev/kmsg", async () => {
     const r = await server.exec(s.id, ["sh", "-c", "find /dev -type b; ls /dev/mem /dev/kmsg /dev/port 2>/dev/null; true"]);
     assert.equal(r.stdout.trim(), "");
