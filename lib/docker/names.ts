@@ -22,6 +22,8 @@ export const containerName = (instance: string, sessionId: string, node: string)
   `playground-${instance}-${sessionId}-${node}`;
 export const volumeName = (instance: string, sessionId: string, node: string) =>
   `${containerName(instance, sessionId, node)}-docker`;
+/** A node's limits holder: the container whose cgroup the node runs in (lib/docker/runtime.ts). */
+export const holderName = (instance: string, sessionId: string, node: string) => `${containerName(instance, sessionId, node)}-limits`;
 /** The instance's disk keeper (lib/docker/disks.ts): its container, and the volume holding the disk images. */
 export const disksName = (instance: string) => `playground-${instance}-disks`;
 /** A node's disk image in the keeper's volume; session ids have no "-", so `<session>-*` is all of a session's. */

@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { ExecResult } from "../protocol";
 import { ImagesMissingError, NodeNotReadyError, PathNotFoundError } from "../sessions/errors";
 import { DISK_MOUNT_OPTIONS, DiskKeeper } from "./disks";
+import { nodeSeccompProfile } from "./seccomp";
 import type {
   CommandStream,
   ExecOptions,
@@ -21,7 +22,16 @@ import type {
   SandboxRuntime,
   StartedNode,
 } from "../sessions/runtime";
-import { LABEL, REGISTRY_ALIAS, REGISTRY_MIRROR_URL, bridgeName, containerName, networkName, volumeName } from "./names";
+import {
+  LABEL,
+  REGISTRY_ALIAS,
+  REGISTRY_MIRROR_URL,
+  bridgeName,
+  containerName,
+  holderName,
+  networkName,
+  volumeName,
+} from "./names";
 
 /** Names, image and limits of nodes: the `node` part of the configuration. */
 export type DockerRuntimeOptions = Config["node"];
@@ -29,6 +39,15 @@ export type DockerRuntimeOptions = Config["node"];
 /** Output kept per stream of an exec; the rest is dropped and reported as truncated. */
 const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
 const READY_LINE = "PLAYGROUND_READY";
+/** The cgroup (cgroupfs driver) under which limits holders run; each node runs inside its holder's. */
+const HOLDERS_CGROUP = "/playground";
+
+/** What nodes depend on in the host's engine; asked once. */
+interface HostFacts {
+  cgroupVersion: "1" | "2";
+  /** Whether nodes run inside a limits holder (cgroup v1 with the cgroupfs driver). */
+  holders: boolean;
+}
 
 const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 const ignoreMissing = (e: unknown) => {
@@ -37,6 +56,7 @@ const ignoreMissing = (e: unknown) => {
 
 export class DockerRuntime implements SandboxRuntime {
   private readonly disks: DiskKeeper;
+  private host?: Promise<HostFacts>;
 
   constructor(
     private readonly docker: Docker,
@@ -117,6 +137,8 @@ export class DockerRuntime implements SandboxRuntime {
       const device = await this.disks.create(spec.sessionId, spec.name, this.opts.nodeDiskBytes);
       disk = { type: "ext4", device, o: DISK_MOUNT_OPTIONS };
     }
+    const host = await this.hostFacts();
+    const cgroupParent = host.holders ? await this.startHolder(spec, labels) : undefined;
     await this.docker.createVolume({ Name: volume, Labels: labels, ...(disk ? { Driver: "local", DriverOpts: disk } : {}) });
     // CgroupnsMode, MaskedPaths and ReadonlyPaths are in the Engine API (1.41) but not in dockerode's types.
     const hostConfig: Docker.HostConfig & { CgroupnsMode: "private"; MaskedPaths: string[]; ReadonlyPaths: string[] } = {
@@ -126,7 +148,8 @@ export class DockerRuntime implements SandboxRuntime {
       // main process is not root, such as postgres or mysql).
       // Never --privileged: no SYS_MODULE, no SYS_RAWIO, no host devices.
       CapAdd: ["SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE"],
-      SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
+      // Every system call but those that reach what the host shares (lib/docker/seccomp.ts).
+      SecurityOpt: [`seccomp=${JSON.stringify(nodeSeccompProfile(host.cgroupVersion))}`, "apparmor=unconfined"],
       // What `--security-opt systempaths=unconfined` means: /proc and /sys
       // unmasked and writable, which the inner engine needs for its sysctls.
       MaskedPaths: [],
@@ -138,6 +161,7 @@ export class DockerRuntime implements SandboxRuntime {
       MemorySwap: this.opts.nodeMemoryBytes,
       NanoCpus: this.opts.nodeNanoCpus,
       PidsLimit: this.opts.nodePidsLimit,
+      ...(cgroupParent ? { CgroupParent: cgroupParent } : {}),
       NetworkMode: networkName(instance, spec.sessionId),
       LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } },
     };
@@ -159,6 +183,58 @@ export class DockerRuntime implements SandboxRuntime {
     const ip = info.NetworkSettings.Networks[networkName(instance, spec.sessionId)]?.IPAddress;
     if (!ip) throw new NodeNotReadyError(spec.name, "it has no address on the session's network");
     return { ip };
+  }
+
+  private hostFacts(): Promise<HostFacts> {
+    this.host ??= this.docker.info().then(
+      (info: { CgroupVersion?: string; CgroupDriver?: string }) => {
+        const cgroupVersion = info.CgroupVersion === "2" ? "2" : "1";
+        return { cgroupVersion, holders: cgroupVersion === "1" && info.CgroupDriver === "cgroupfs" };
+      },
+      (e: unknown) => {
+        this.host = undefined;
+        throw e;
+      },
+    );
+    return this.host;
+  }
+
+  /**
+   * Starts a node's limits holder; resolves to the cgroup the node must run in.
+   *
+   * A node holds CAP_SYS_ADMIN and sees its own cgroup as the root of its
+   * cgroup namespace; on cgroup v1 nothing stops it from writing that cgroup's
+   * limits (pids.max, memory.limit_in_bytes, cpu.cfs_quota_us). So each node
+   * runs inside the cgroup of a tiny container with the same limits, which
+   * the node cannot see: v1 limits apply to a cgroup's whole subtree. On
+   * cgroup v2, a cgroup namespace is a delegation boundary and its root's
+   * limits cannot be written from inside, so no holder is needed.
+   */
+  private async startHolder(spec: NodeSpec, nodeLabels: Record<string, string>): Promise<string> {
+    const name = holderName(this.opts.instance, spec.sessionId, spec.name);
+    await this.docker.getContainer(name).remove({ force: true }).catch(ignoreMissing);
+    const holder = await this.docker.createContainer({
+      name,
+      Image: this.opts.sandboxImage,
+      Entrypoint: ["/usr/bin/tini", "--", "sleep", "infinity"],
+      Cmd: [],
+      Labels: { ...nodeLabels, [LABEL.role]: "limits" },
+      HostConfig: {
+        CapDrop: ["ALL"],
+        SecurityOpt: ["no-new-privileges"],
+        ReadonlyRootfs: true,
+        NetworkMode: "none",
+        CgroupParent: HOLDERS_CGROUP,
+        Memory: this.opts.nodeMemoryBytes,
+        MemorySwap: this.opts.nodeMemoryBytes,
+        NanoCpus: this.opts.nodeNanoCpus,
+        // The holder's own two processes (tini, sleep) count against it too.
+        PidsLimit: this.opts.nodePidsLimit + 2,
+        LogConfig: { Type: "none", Config: {} },
+      },
+    });
+    await holder.start();
+    return `${HOLDERS_CGROUP}/${holder.id}`;
   }
 
   async writeFile(sessionId: string, node: string, path: string, content: NodeJS.ReadableStream, size: number): Promise<void> {
@@ -218,6 +294,8 @@ export class DockerRuntime implements SandboxRuntime {
   async removeNode(sessionId: string, node: string): Promise<void> {
     const { instance } = this.opts;
     await this.docker.getContainer(containerName(instance, sessionId, node)).remove({ force: true, v: true }).catch(ignoreMissing);
+    // After the node: a holder's cgroup cannot go while the node's is inside it.
+    await this.docker.getContainer(holderName(instance, sessionId, node)).remove({ force: true }).catch(ignoreMissing);
     await this.docker.getVolume(volumeName(instance, sessionId, node)).remove().catch(ignoreMissing);
     await this.disks.remove(sessionId, node);
   }
@@ -349,9 +427,11 @@ export class DockerRuntime implements SandboxRuntime {
   async removeSession(sessionId: string): Promise<void> {
     const filters = this.filters(sessionId);
     const containers = await this.docker.listContainers({ all: true, filters });
-    await Promise.all(
-      containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreMissing)),
-    );
+    const remove = (list: typeof containers) =>
+      Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
+    // Nodes before their limits holders, whose cgroups hold theirs.
+    await remove(containers.filter((c) => c.Labels[LABEL.role] !== "limits"));
+    await remove(containers.filter((c) => c.Labels[LABEL.role] === "limits"));
     const { Volumes } = await this.docker.listVolumes({ filters });
     await Promise.all((Volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove().catch(ignoreMissing)));
     await this.disks.remove(sessionId, "*");
@@ -387,8 +467,10 @@ export class DockerRuntime implements SandboxRuntime {
       this.docker.listVolumes({ filters }),
       this.disks.sessions(),
     ]);
-    const live = new Set(containers.map((c) => c.Labels[LABEL.session]));
+    // A limits holder alone does not keep a session alive.
+    const live = new Set(containers.filter((c) => c.Labels[LABEL.role] !== "limits").map((c) => c.Labels[LABEL.session]));
     const owners = [
+      ...containers.map((c) => c.Labels[LABEL.session]),
       ...networks.map((n) => n.Labels?.[LABEL.session]),
       ...(volumes.Volumes ?? []).map((v) => v.Labels?.[LABEL.session]),
       ...disks,

@@ -11,7 +11,12 @@ say() { echo "[node] $*"; }
 # namespace). Processes cannot stay in a cgroup whose controllers are handed
 # down, so move them into a leaf first, then delegate every controller.
 prepare_cgroup_v2() {
-  if ! mount -o remount,rw /sys/fs/cgroup 2>/dev/null && [ ! -w /sys/fs/cgroup/cgroup.procs ]; then
+  # A bind remount changes only this node's view; a plain remount would
+  # reconfigure the host's cgroup filesystem, and the node's seccomp profile
+  # refuses it. Failing that, mount the node's part of the tree afresh.
+  mount -o remount,bind,rw /sys/fs/cgroup 2>/dev/null \
+    || { umount /sys/fs/cgroup 2>/dev/null && mount -t cgroup2 cgroup2 /sys/fs/cgroup; } 2>/dev/null || true
+  if [ ! -w /sys/fs/cgroup/cgroup.procs ]; then
     say "cannot make /sys/fs/cgroup writable (rootless Docker or user-namespace remapping?);"
     say "the inner engine needs it. Run the playground on a rootful engine."
     exit 1
@@ -50,7 +55,8 @@ prepare_cgroup_v1() {
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   prepare_cgroup_v2
 else
-  mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
+  # /sys/fs/cgroup is the node's own tmpfs here, holding one mount per hierarchy.
+  mount -o remount,bind,rw /sys/fs/cgroup 2>/dev/null || true
   prepare_cgroup_v1
 fi
 

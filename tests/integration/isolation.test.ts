@@ -78,6 +78,37 @@ describe("isolation from the host", () => {
     assert.match(inner.stdout + inner.stderr, /status=[1-9]/);
   });
 
+  test("filesystems a node shares with the host cannot be reconfigured or frozen; the kernel's log stays closed", async () => {
+    // Files the engine bind-mounts into a node (/etc/hosts, volumes) sit on the host's filesystems:
+    // a plain remount there would make the host's disk read-only. It is tried on the node's own disk,
+    // a filesystem of its own, so that a failure of this test cannot harm the host.
+    const source = await server.exec(s.id, ["findmnt", "-n", "-o", "SOURCE", "/var/lib/docker"]);
+    assert.match(source.stdout.trim(), /^\/dev\/loop\d+$/, "the node's disk is not a filesystem of its own (NODE_DISK_GB=0?)");
+    const tries = [
+      "mount -o remount,ro /var/lib/docker; echo remount=$?",
+      // fspick(2) (433 on x86_64, the same on arm64) opens a filesystem for reconfiguration.
+      `perl -e 'my $p = "/var/lib/docker"; my $r = syscall(433, -100, $p, 0); print "fspick=", ($r < 0 ? "refused" : "opened"), "\\n"'`,
+      "fsfreeze --freeze /var/lib/docker; echo freeze=$?; fsfreeze --unfreeze /var/lib/docker 2>/dev/null",
+      "dmesg >/dev/null; echo dmesg=$?",
+      "touch /var/lib/docker/still-writable; echo write=$?",
+    ];
+    const r = await server.exec(s.id, ["sh", "-c", tries.join("; ")]);
+    assert.match(r.stdout, /remount=[1-9]/, r.stderr);
+    assert.match(r.stdout, /fspick=refused/);
+    assert.match(r.stdout, /freeze=[1-9]/);
+    assert.match(r.stdout, /dmesg=[1-9]/);
+    assert.match(r.stdout, /write=0/, "the node's disk went read-only");
+    // A bind remount changes only the node's view, as runc does for read-only mounts: it still works.
+    const bind = await server.exec(s.id, ["sh", "-c", "mount -o remount,bind,ro /etc/hostname && mount -o remount,bind,rw /etc/hostname && echo bind-ok"]);
+    assert.equal(bind.stdout.trim(), "bind-ok", bind.stderr);
+    // A container in the node that asks for everything is held by the node's rules too.
+    const inner = await server.exec(s.id, [
+      "docker", "run", "--rm", "--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined", "busybox",
+      "sh", "-c", "mount -o remount,ro /etc/hosts; echo remount=$?",
+    ]);
+    assert.match(inner.stdout, /remount=[1-9]/, inner.stderr);
+  });
+
   test("no host devices: no block devices, no /dev/mem or /dev/kmsg", async () => {
     const r = await server.exec(s.id, ["sh", "-c", "find /dev -type b; ls /dev/mem /dev/kmsg /dev/port 2>/dev/null; true"]);
     assert.equal(r.stdout.trim(), "");

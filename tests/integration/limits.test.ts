@@ -3,7 +3,8 @@
  * fork bomb, a memory hog and CPU hogs run in session B while session A's
  * terminal echo is measured, the server answers, and the host keeps free
  * process slots. B's limits are what contain it (NODE_PIDS_LIMIT,
- * NODE_MEMORY_MB, NODE_CPUS); the disk filler is tested in disk.test.ts.
+ * NODE_MEMORY_MB, NODE_CPUS), even after B rewrote its own cgroup's limits;
+ * the disk filler is tested in disk.test.ts.
  * Echo times are reported as diagnostics and bounded only loosely here: the
  * speed figures belong to `npm run bench`.
  */
@@ -55,6 +56,20 @@ describe("limits: one session's abuse stays in its sandbox", () => {
     terminal.type("cat > /dev/null\r");
     await new Promise((r) => setTimeout(r, 300));
     const quiet = await echoTimes(terminal, 20);
+
+    // B first tries to lift its own limits. On cgroup v1 a node may write its own cgroup's files
+    // (it holds CAP_SYS_ADMIN); what contains it is the cgroup of its limits holder, above it. The
+    // new values are finite, so that a failure here does not take the host's last process slots.
+    const lift = [
+      "cd /sys/fs/cgroup",
+      "echo 4096 > pids/pids.max",
+      "echo 2147483648 > memory/memory.memsw.limit_in_bytes",
+      "echo 2147483648 > memory/memory.limit_in_bytes",
+      "echo -1 > cpu/cpu.cfs_quota_us",
+      "cat pids/pids.max memory/memory.limit_in_bytes",
+    ];
+    const lifted = await server.exec(b.id, ["bash", "-c", `${lift.join("; ")}; true`]);
+    t.diagnostic(`B's own cgroup after trying to lift its limits: ${lifted.stdout.trim().split("\n").join(", ") || "(cgroup v2: not writable)"}`);
 
     const hogs = [
       // Two CPU hogs, more than the node's one CPU.

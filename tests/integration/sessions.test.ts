@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { SessionView } from "../../lib/protocol";
-import { nodeContainer, resourcesOf, startServer, type TestServer } from "../support/server";
+import { docker, nodeContainer, resourcesOf, startServer, type TestServer } from "../support/server";
 
 describe("sessions on the real engine", () => {
   let server: TestServer;
@@ -135,7 +135,11 @@ describe("sessions on the real engine", () => {
   test("DELETE removes the node, its volume and the network; the id is gone", async () => {
     const doomed = await server.readySession();
     const before = await resourcesOf(server.instance, doomed.id);
-    assert.equal(before.containers.length, 1);
+    // The node, and on cgroup v1 (cgroupfs) its limits holder (lib/docker/runtime.ts).
+    const { CgroupVersion, CgroupDriver } = (await docker.info()) as { CgroupVersion?: string; CgroupDriver?: string };
+    const holder = CgroupVersion !== "2" && CgroupDriver === "cgroupfs";
+    const node = `/playground-${server.instance}-${doomed.id}-node1`;
+    assert.deepEqual(before.containers.sort(), holder ? [node, `${node}-limits`] : [node]);
     assert.equal(before.volumes.length, 1);
     assert.equal(before.networks.length, 1);
     assert.equal((await server.api(`/api/sessions/${doomed.id}`, { method: "DELETE" })).status, 204);
