@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { ExecResult } from "../protocol";
 import { ImagesMissingError, NodeNotReadyError, PathNotFoundError } from "../sessions/errors";
 import { DISK_MOUNT_OPTIONS, DiskKeeper } from "./disks";
+import { engineError } from "./engine";
 import type {
   CommandStream,
   ExecOptions,
@@ -29,6 +30,8 @@ export type DockerRuntimeOptions = Config["node"];
 /** Output kept per stream of an exec; the rest is dropped and reported as truncated. */
 const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
 const READY_LINE = "PLAYGROUND_READY";
+/** How long the engine may take to say whether it is there (health, new sessions). */
+const STATUS_DEADLINE_MS = 3000;
 
 const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 const ignoreMissing = (e: unknown) => {
@@ -65,17 +68,27 @@ export class DockerRuntime implements SandboxRuntime {
   }
 
   async status(): Promise<RuntimeStatus> {
-    let version: string;
+    // Short: health checks and new sessions wait on it, and a hung engine must not hold them.
+    // (The request itself ends at its own deadline, lib/docker/engine.ts.)
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${STATUS_DEADLINE_MS} ms`)), STATUS_DEADLINE_MS);
+    });
     try {
-      version = (await this.docker.version()).Version;
+      const version = (await Promise.race([this.docker.version(), late])).Version;
+      const [image, registry] = await Promise.race([
+        Promise.all([
+          this.docker.getImage(this.opts.sandboxImage).inspect().catch(() => undefined),
+          this.docker.getContainer(this.opts.registryContainer).inspect().catch(() => undefined),
+        ]),
+        late,
+      ]);
+      return { engine: { reachable: true, version }, sandboxImage: !!image, registryRunning: !!registry?.State.Running };
     } catch (e) {
       return { engine: { reachable: false, message: (e as Error).message }, sandboxImage: false, registryRunning: false };
+    } finally {
+      clearTimeout(timer);
     }
-    const [image, registry] = await Promise.all([
-      this.docker.getImage(this.opts.sandboxImage).inspect().catch(() => undefined),
-      this.docker.getContainer(this.opts.registryContainer).inspect().catch(() => undefined),
-    ]);
-    return { engine: { reachable: true, version }, sandboxImage: !!image, registryRunning: !!registry?.State.Running };
   }
 
   async createNetwork(sessionId: string, labels: SandboxLabels): Promise<void> {
@@ -334,7 +347,7 @@ export class DockerRuntime implements SandboxRuntime {
       stream.on("close", done);
       stream.on("error", (e) => {
         clearTimeout(timer);
-        reject(e);
+        reject(engineError(e));
       });
     });
     const { ExitCode } = await exec.inspect();
