@@ -10,10 +10,12 @@ import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import next from "next";
 import { loadConfig } from "./lib/config";
+import { withDeadlines } from "./lib/docker/engine";
 import { DockerRuntime } from "./lib/docker/runtime";
 import { PortWatcher } from "./lib/ports/watcher";
 import { CLIENT_ADDRESS_HEADER, setContext, setHttpErrorHook } from "./lib/server/context";
 import { log } from "./lib/server/log";
+import { cachedStatus } from "./lib/server/engine-status";
 import { createMetrics, metricsEndpoint } from "./lib/server/metrics";
 import { portsProxy } from "./lib/server/ports-proxy";
 import { terminalSockets } from "./lib/server/terminal-socket";
@@ -34,8 +36,9 @@ async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const dev = process.env.NODE_ENV !== "production";
 
-  // dockerode reads DOCKER_HOST itself, or uses the default socket.
-  const docker = new Docker();
+  // dockerode reads DOCKER_HOST itself, or uses the default socket. Every request gets a
+  // deadline, and a failed connection becomes engine_unavailable (lib/docker/engine.ts).
+  const docker = withDeadlines(new Docker());
   const runtime = new DockerRuntime(docker, config.node);
   const manager = new SessionManager(runtime, memoryLimiter(config.rateLimitSessions, config.rateLimitWindowMs), {
     instance: config.instance,
@@ -78,7 +81,9 @@ async function main() {
   };
   manager.on("removed", (id) => workshops.runs.forget(id));
   void workshops.catalog.current();
-  setContext({ config, manager, runtime, ports, nodeEngine, workshops });
+  // Health checks share one engine question per 1.5 s.
+  const engineStatus = cachedStatus(() => runtime.status(), 1500);
+  setContext({ config, manager, runtime, engineStatus, ports, nodeEngine, workshops });
   // Made before the manager starts, so that the pool's first nodes are counted too.
   const metrics = createMetrics({
     manager,

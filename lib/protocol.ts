@@ -180,6 +180,8 @@ export const CLOSE = {
   SESSION_ENDED: 4410,
   TOO_SLOW: 4429,
   INTERNAL: 4500,
+  /** The host's Docker engine does not answer; the error message before it says so. The client retries. */
+  ENGINE_UNAVAILABLE: 4503,
 } as const;
 
 // ------------------------------------------------- files API (the editor)

@@ -70,6 +70,9 @@ const RESIZE_DEBOUNCE_MS = 150;
 const PASTE_HOLD_MS = 1000;
 
 const backoffMs = (attempt: number) => Math.min(500 * 2 ** attempt, 5000);
+/** While the server cannot reach the Docker engine, the terminal tries again this often. */
+const ENGINE_RETRY_MS = 2000;
+const ENGINE_LOST: Banner = { kind: "status", text: "Lost the connection to the Docker engine; retrying…" };
 
 function socketUrl(path: string): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -106,6 +109,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
   const live = useRef<Live | null>(null);
   const [conn, setConn] = useState<ConnState>("connecting");
   const [banner, setBanner] = useState<Banner | null>(null);
+  /** The server lost the Docker engine: said until a shell answers again. */
+  const [engineLost, setEngineLost] = useState(false);
 
   // View preferences (this component only renders in the browser: localStorage is there).
   const [fontSize, setFontSize] = useState(loadFontSize);
@@ -267,6 +272,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
     let everOpened = false;
     let attempt = 0;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let lost = false;
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
     let settleTimer: ReturnType<typeof setTimeout> | undefined;
     let frame = 0;
@@ -314,6 +320,11 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
 
     const onOutput = (ws: WebSocket, data: ArrayBuffer) => {
       const bytes = new Uint8Array(data);
+      if (lost) {
+        // A shell answers: the engine is back.
+        lost = false;
+        setEngineLost(false);
+      }
       term.write(bytes, () => {
         // Output of a socket we already left is not the new socket's business.
         if (socket !== ws) return;
@@ -351,6 +362,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
           term.write(EXIT_LINE);
           break;
         case "error":
+          // The close that follows (ENGINE_UNAVAILABLE) is said by its own notice, which retries.
+          if (msg.code === "engine_unavailable") break;
           setBanner({ kind: "error", text: msg.message });
           break;
       }
@@ -400,6 +413,13 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
         }
         if (ev.code === CLOSE.NODE_FAILED) {
           setConn("closed"); // the status message before the close says why
+          return;
+        }
+        if (ev.code === CLOSE.ENGINE_UNAVAILABLE) {
+          lost = true;
+          setEngineLost(true);
+          setConn("reconnecting");
+          retryTimer = setTimeout(connect, ENGINE_RETRY_MS);
           return;
         }
         setConn("reconnecting");
@@ -544,7 +564,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
     { label: "Smaller text", disabled: fontSize <= FONT_MIN, keepOpen: true, testId: "menu-font-dec", action: () => changeFont(-1) },
   ];
 
-  const notice: Banner | null = conn === "reconnecting" ? { kind: "status", text: "Reconnecting…" } : banner;
+  const notice: Banner | null = engineLost ? ENGINE_LOST : conn === "reconnecting" ? { kind: "status", text: "Reconnecting…" } : banner;
 
   return (
     <div ref={rootRef} className={`flex h-full w-full flex-col ${fullscreen ? "bg-[#0b1120] p-2" : ""}`}>

@@ -11,6 +11,7 @@ import type { ExecResult } from "../protocol";
 import { ImagesMissingError, NodeNotReadyError, PathNotFoundError } from "../sessions/errors";
 import { DISK_MOUNT_OPTIONS, DiskKeeper } from "./disks";
 import { nodeSeccompProfile } from "./seccomp";
+import { engineError } from "./engine";
 import type {
   CommandStream,
   ExecOptions,
@@ -48,6 +49,8 @@ interface HostFacts {
   /** Whether nodes run inside a limits holder (cgroup v1 with the cgroupfs driver). */
   holders: boolean;
 }
+/** How long the engine may take to say whether it is there (health, new sessions). */
+const STATUS_DEADLINE_MS = 3000;
 
 const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 const ignoreMissing = (e: unknown) => {
@@ -85,17 +88,27 @@ export class DockerRuntime implements SandboxRuntime {
   }
 
   async status(): Promise<RuntimeStatus> {
-    let version: string;
+    // Short: health checks and new sessions wait on it, and a hung engine must not hold them.
+    // (The request itself ends at its own deadline, lib/docker/engine.ts.)
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${STATUS_DEADLINE_MS} ms`)), STATUS_DEADLINE_MS);
+    });
     try {
-      version = (await this.docker.version()).Version;
+      const version = (await Promise.race([this.docker.version(), late])).Version;
+      const [image, registry] = await Promise.race([
+        Promise.all([
+          this.docker.getImage(this.opts.sandboxImage).inspect().catch(() => undefined),
+          this.docker.getContainer(this.opts.registryContainer).inspect().catch(() => undefined),
+        ]),
+        late,
+      ]);
+      return { engine: { reachable: true, version }, sandboxImage: !!image, registryRunning: !!registry?.State.Running };
     } catch (e) {
       return { engine: { reachable: false, message: (e as Error).message }, sandboxImage: false, registryRunning: false };
+    } finally {
+      clearTimeout(timer);
     }
-    const [image, registry] = await Promise.all([
-      this.docker.getImage(this.opts.sandboxImage).inspect().catch(() => undefined),
-      this.docker.getContainer(this.opts.registryContainer).inspect().catch(() => undefined),
-    ]);
-    return { engine: { reachable: true, version }, sandboxImage: !!image, registryRunning: !!registry?.State.Running };
   }
 
   async createNetwork(sessionId: string, labels: SandboxLabels): Promise<void> {
@@ -412,7 +425,7 @@ export class DockerRuntime implements SandboxRuntime {
       stream.on("close", done);
       stream.on("error", (e) => {
         clearTimeout(timer);
-        reject(e);
+        reject(engineError(e));
       });
     });
     const { ExitCode } = await exec.inspect();

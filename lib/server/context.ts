@@ -7,7 +7,7 @@ import type Docker from "dockerode";
 import type { Config } from "../config";
 import type { PortWatcher } from "../ports/watcher";
 import type { SessionManager } from "../sessions/manager";
-import type { SandboxRuntime } from "../sessions/runtime";
+import type { RuntimeStatus, SandboxRuntime } from "../sessions/runtime";
 import type { WorkshopCatalog } from "../workshops/catalog";
 import type { Cohorts } from "../workshops/cohorts";
 import type { WorkshopRuns } from "../workshops/runs";
@@ -16,6 +16,8 @@ export interface AppContext {
   config: Config;
   manager: SessionManager;
   runtime: SandboxRuntime;
+  /** The runtime's status, reused for a moment (lib/server/engine-status.ts): what /api/health reports. */
+  engineStatus: () => Promise<RuntimeStatus>;
   ports: PortWatcher;
   /** The inner engine of a ready node (its API on port 2375 of the session network). */
   nodeEngine: (id: string, node: string) => Promise<Docker>;

@@ -100,9 +100,11 @@ export function terminalSockets(opts: TerminalSocketOptions) {
       }
     } catch (e) {
       const gone = isPlaygroundError(e) && e.status === 404;
+      const engine = isPlaygroundError(e) && e.code === "engine_unavailable";
       if (isPlaygroundError(e)) send({ type: "error", code: e.code, message: e.message });
       else opts.log("ws_error", { sessionId: sessionIdOf(id), node, error: String(e) });
-      ws.close(gone ? CLOSE.NOT_FOUND : CLOSE.INTERNAL, gone ? "not found" : "error");
+      if (engine) ws.close(CLOSE.ENGINE_UNAVAILABLE, "engine unavailable");
+      else ws.close(gone ? CLOSE.NOT_FOUND : CLOSE.INTERNAL, gone ? "not found" : "error");
       return;
     }
     if (ws.readyState !== ws.OPEN) return;

@@ -119,6 +119,8 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
   private readonly pool = new Map<string, Session>();
   private reaper?: NodeJS.Timeout;
   private adopted = false;
+  /** Started, and what a previous server left is not known yet (the engine has not answered). */
+  private adopting = false;
   private readonly now: () => number;
   private readonly log: NonNullable<ManagerOptions["log"]>;
 
@@ -160,6 +162,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
    * expired sessions are still ended as soon as it answers.
    */
   async start(): Promise<void> {
+    this.adopting = !this.adopted;
     this.reaper = setInterval(() => void this.tick(), this.opts.reaperIntervalMs);
     this.reaper.unref();
     await this.tick();
@@ -170,6 +173,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       try {
         await this.adopt();
         this.adopted = true;
+        this.adopting = false;
       } catch (e) {
         this.log("adoption_failed", { error: String(e), retryInMs: this.opts.reaperIntervalMs });
         return;
@@ -249,7 +253,11 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
   private async readClaim(id: string, nodes: string[]): Promise<Claim | undefined> {
     const claims = await Promise.all(
       nodes.map(async (node) => {
-        const r = await this.runtime.exec(id, node, ["cat", CLAIM_FILE], { timeoutMs: 5000 }).catch(() => undefined);
+        const r = await this.runtime.exec(id, node, ["cat", CLAIM_FILE], { timeoutMs: 5000 }).catch((e: unknown) => {
+          // Without the claim a handed-out session would look unclaimed: try the whole adoption again later.
+          if (isPlaygroundError(e) && e.code === "engine_unavailable") throw e;
+          return undefined;
+        });
         return r?.exitCode === 0 ? parseClaim(r.stdout) : undefined;
       }),
     );
@@ -752,6 +760,10 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       const owner = this.watchIds.get(id);
       session = owner ? this.sessions.get(owner) : undefined;
       access = "watch";
+    }
+    if (!session && this.adopting) {
+      // A previous server's session may be on the engine, which has not answered yet: not "ended".
+      throw new EngineUnavailableError("sessions not adopted yet");
     }
     if (!session || session.ending || session.expiresAt <= this.now()) throw new SessionNotFoundError();
     return { session, access };

@@ -7,12 +7,13 @@
 import type Docker from "dockerode";
 import type { Duplex } from "node:stream";
 import { containerName } from "../docker/names";
+import { isPlaygroundError } from "../sessions/errors";
 import type { SpawnTerminal } from "./process";
 
 export function apiExec(docker: Docker, instance: string): SpawnTerminal {
   return (target, size) => {
     const dataListeners: ((d: Buffer) => void)[] = [];
-    const exitListeners: ((code: number) => void)[] = [];
+    const exitListeners: ((code: number, lost?: boolean) => void)[] = [];
     const container = docker.getContainer(containerName(instance, target.sessionId, target.node));
     let exec: Docker.Exec | undefined;
     let stream: Duplex | undefined;
@@ -21,15 +22,18 @@ export function apiExec(docker: Docker, instance: string): SpawnTerminal {
     let wanted = size;
     let paused = false;
     let ended = false;
-    const exit = (code: number) => {
+    const exit = (code: number, lost = false) => {
       if (ended) return;
       ended = true;
-      for (const l of exitListeners) l(code);
+      for (const l of exitListeners) l(code, lost);
     };
+    /** The engine unreachable, or gone quiet (lib/docker/engine.ts). */
+    const engineLost = (e: unknown) => isPlaygroundError(e) && e.code === "engine_unavailable";
 
     void (async () => {
       exec = await container.exec({
-        Cmd: ["/usr/local/bin/playground-shell", target.name],
+        // A shell the previous connection left (the engine went away meanwhile) is ended first.
+        Cmd: ["sh", "-c", 'playground-shell --reap; exec /usr/local/bin/playground-shell "$1"', "shell", target.name],
         AttachStdin: true,
         AttachStdout: true,
         AttachStderr: true,
@@ -42,14 +46,19 @@ export function apiExec(docker: Docker, instance: string): SpawnTerminal {
       s.on("data", (d: Buffer) => {
         for (const l of dataListeners) l(d);
       });
-      const done = () => void exec?.inspect().then((i) => exit(i.ExitCode ?? 0), () => exit(0));
+      // The stream also ends when the connection to the engine breaks: the exec's state tells which.
+      const done = () =>
+        void exec?.inspect().then(
+          (i) => exit(i.ExitCode ?? 0),
+          (e: unknown) => exit(engineLost(e) ? -1 : 0, engineLost(e)),
+        );
       s.on("end", done);
       s.on("close", done);
-      s.on("error", () => exit(-1));
+      s.on("error", done);
       if (paused) s.pause();
       for (const data of queued.splice(0)) s.write(data);
       await exec.resize({ h: wanted.rows, w: wanted.cols }).catch(() => {});
-    })().catch(() => exit(-1));
+    })().catch((e: unknown) => exit(-1, engineLost(e)));
 
     return {
       write: (data) => (stream ? void stream.write(data) : void queued.push(data)),

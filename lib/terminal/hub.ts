@@ -32,6 +32,9 @@ interface ClientState {
   unacked: number;
 }
 
+export const ENGINE_LOST_MESSAGE = "Lost the connection to the Docker engine; retrying…";
+const LOST_LINE = "\r\n\x1b[2m[the connection to the Docker engine was lost; this is a new shell]\x1b[0m\r\n";
+
 /** The mirror parses about 15 MB/s; it may fall this far behind before the shell waits. */
 const MIRROR_PAUSE_ABOVE_BYTES = 1024 * 1024;
 const MIRROR_RESUME_BELOW_BYTES = 256 * 1024;
@@ -150,15 +153,33 @@ export class TerminalHub {
     this.mirror.dispose();
   }
 
+  /**
+   * The connection to the shell broke with the engine: everyone is told and
+   * disconnected, and comes back by reconnecting. The screen is kept, and a
+   * client that joins later starts a new shell.
+   */
+  private engineLost(): void {
+    // On the kept screen, between the old shell's last line and the new shell's prompt.
+    this.mirror.write(LOST_LINE);
+    this.paused = false;
+    clearTimeout(this.stallTimer);
+    for (const client of this.clients.keys()) {
+      client.sendMessage({ type: "error", code: "engine_unavailable", message: ENGINE_LOST_MESSAGE });
+      client.close(CLOSE.ENGINE_UNAVAILABLE, "engine unavailable");
+    }
+    this.clients.clear();
+  }
+
   private ensureProcess(): TerminalProcess {
     if (this.process) return this.process;
     const proc = this.opts.spawn(this.size);
     this.process = proc;
     this.paused = false;
     proc.onData((data) => this.onOutput(data));
-    proc.onExit((exitCode) => {
+    proc.onExit((exitCode, lost) => {
       if (this.process !== proc) return;
       this.process = undefined;
+      if (lost) return this.engineLost();
       for (const client of this.clients.keys()) client.sendMessage({ type: "exit", exitCode });
     });
     return proc;

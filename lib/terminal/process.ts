@@ -8,7 +8,11 @@ export interface TerminalProcess {
   kill(): void;
   /** Output as raw bytes: decoding is left to the terminals that show it. */
   onData(listener: (data: Buffer) => void): void;
-  onExit(listener: (exitCode: number) => void): void;
+  /**
+   * The shell ended, or (`lost`) the connection to it did: the engine went
+   * away, and the shell may still be running inside the node.
+   */
+  onExit(listener: (exitCode: number, lost?: boolean) => void): void;
 }
 
 export interface TerminalTarget {

@@ -10,7 +10,7 @@ class FakeProcess implements TerminalProcess {
   killed = false;
   size = { cols: 0, rows: 0 };
   private dataListeners: ((d: Buffer) => void)[] = [];
-  private exitListeners: ((c: number) => void)[] = [];
+  private exitListeners: ((c: number, lost?: boolean) => void)[] = [];
   write(d: string) {
     this.written += d;
   }
@@ -29,14 +29,14 @@ class FakeProcess implements TerminalProcess {
   onData(l: (d: Buffer) => void) {
     this.dataListeners.push(l);
   }
-  onExit(l: (c: number) => void) {
+  onExit(l: (c: number, lost?: boolean) => void) {
     this.exitListeners.push(l);
   }
   emit(d: string) {
     for (const l of this.dataListeners) l(Buffer.from(d));
   }
-  exit(code: number) {
-    for (const l of this.exitListeners) l(code);
+  exit(code: number, lost?: boolean) {
+    for (const l of this.exitListeners) l(code, lost);
   }
 }
 
@@ -95,6 +95,25 @@ describe("TerminalHub", () => {
     assert.equal(b.output, "hello");
     hub.input(b, "ls\r");
     assert.equal(processes[0]!.written, "ls\r");
+  });
+
+  test("a shell lost with the engine: clients are told and closed, the screen is kept, a new client starts a new shell", async () => {
+    const { hub, processes } = makeHub();
+    const a = new FakeClient();
+    hub.attach(a);
+    processes[0]!.emit("before the loss\r\n$ ");
+    await turn();
+    await flush();
+    processes[0]!.exit(-1, true);
+    assert.equal(a.closed, CLOSE.ENGINE_UNAVAILABLE);
+    assert.ok(a.messages.some((m) => m.type === "error" && m.code === "engine_unavailable"));
+    assert.ok(!a.messages.some((m) => m.type === "exit"), "not reported as the shell's end");
+    const b = new FakeClient();
+    hub.attach(b);
+    await flush();
+    assert.equal(processes.length, 2, "a new shell");
+    assert.equal(b.closed, undefined);
+    assert.match(b.snapshot() ?? "", /before the loss[^]*connection to the Docker engine was lost/);
   });
 
   test("a late joiner gets the current screen as a snapshot, then only new output", async () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
+import { EngineUnavailableError } from "../../lib/sessions/errors";
 import { SessionManager } from "../../lib/sessions/manager";
 import type { CreationLimiter } from "../../lib/sessions/rate-limit";
 import { memoryLimiter } from "../../lib/sessions/rate-limit";
@@ -159,6 +160,48 @@ describe("SessionManager", () => {
     await new Promise((r) => setTimeout(r, 60));
     manager.stop();
     assert.deepEqual(runtime.removed, ["e".repeat(24)]);
+  });
+
+  test("until adoption works, a session the engine may hold is unavailable, not ended", async () => {
+    const runtime = new FakeRuntime();
+    let failing = true;
+    const listNodes = runtime.listNodes.bind(runtime);
+    runtime.listNodes = async () => {
+      if (failing) throw new EngineUnavailableError("connect ENOENT");
+      return listNodes();
+    };
+    const id = "f".repeat(24);
+    runtime.nodes.set("x", { sessionId: id, name: "node1", expiresAt: new Date(Date.now() + 60_000), running: true });
+    const manager = new SessionManager(runtime, unlimited, { instance: "t", sessionTtlMs: 60_000, maxSessions: 3, reaperIntervalMs: 20 });
+    await manager.start();
+    assert.throws(() => manager.get(id), { code: "engine_unavailable" });
+    failing = false;
+    await new Promise((r) => setTimeout(r, 60));
+    manager.stop();
+    assert.equal(manager.get(id).id, id);
+    assert.throws(() => manager.get("a".repeat(24)), { code: "session_not_found" }, "adopted: unknown ids are unknown again");
+  });
+
+  test("a claim that cannot be read because the engine went away is tried again, not taken for none", async () => {
+    const runtime = new FakeRuntime();
+    const id = "g".repeat(24);
+    // A handed-out session whose node was made in the pool: only its claim knows its expiry.
+    runtime.nodes.set("x", { sessionId: id, name: "node1", expiresAt: new Date(0), running: true, pooled: true });
+    runtime.claims.set(id, JSON.stringify({ expiresAt: new Date(Date.now() + 60_000).toISOString() }));
+    let failing = true;
+    const exec = runtime.exec.bind(runtime);
+    runtime.exec = async (...args: Parameters<FakeRuntime["exec"]>) => {
+      if (failing) throw new EngineUnavailableError("connection reset");
+      return exec(...args);
+    };
+    const manager = new SessionManager(runtime, unlimited, { instance: "t", sessionTtlMs: 60_000, maxSessions: 3, reaperIntervalMs: 20 });
+    await manager.start();
+    assert.deepEqual(runtime.removed, []);
+    failing = false;
+    await new Promise((r) => setTimeout(r, 60));
+    manager.stop();
+    assert.deepEqual(runtime.removed, []);
+    assert.equal(manager.get(id).id, id);
   });
 
   test("exec waits for a provisioning node and passes argv unchanged", async () => {

@@ -6,8 +6,8 @@ export const dynamic = "force-dynamic";
 
 /** 200 when sessions can start, 503 otherwise; the body says what is wrong. */
 export const GET = handle(async () => {
-  const { runtime, manager } = getContext();
-  const status = await runtime.status();
+  const { engineStatus, manager } = getContext();
+  const status = await engineStatus();
   const ok = status.engine.reachable && status.sandboxImage && status.registryRunning;
   const body: HealthView = {
     ok,
