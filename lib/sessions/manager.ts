@@ -963,10 +963,14 @@ function nodeView(n: NodeState): NodeView {
 
 /** What people read when a node's engine, or the node, stopped: what happened, what is kept, what to do. */
 export function stoppedMessage(name: string, what: "engine" | "node", exitStatus?: number, oomKilled?: boolean): string {
-  const why =
-    exitStatus === undefined
-      ? ""
-      : ` (exit status ${exitStatus}${oomKilled ? ": out of memory" : exitStatus === 137 ? ": it was killed" : exitStatus === 143 ? ": it was told to stop" : ""})`;
+  const cause = oomKilled
+    ? ": out of memory"
+    : exitStatus === 137
+      ? ": it was killed"
+      : exitStatus === 143 || (exitStatus === 0 && what === "node")
+        ? ": it was told to stop"
+        : "";
+  const why = exitStatus === undefined ? "" : ` (exit status ${exitStatus}${cause})`;
   if (what === "engine") {
     return (
       `The Docker engine in ${name} stopped${why}. Your files and open shells are still there, but docker commands fail until it runs again. ` +

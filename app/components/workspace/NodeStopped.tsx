@@ -30,6 +30,7 @@ export default function NodeStopped({ node, onRestart, restarting }: Props) {
   );
   const watcherNote = !onRestart && <p className="text-xs text-amber-200/70">Someone with full control can restart it.</p>;
   if (engine) {
+    // The message begins with what happened: no title above it.
     return (
       <div
         role="alert"
@@ -37,10 +38,10 @@ export default function NodeStopped({ node, onRestart, restarting }: Props) {
         data-stopped="engine"
         className="mb-2 flex flex-wrap items-center gap-3 rounded-md border border-amber-500/40 bg-amber-950/70 px-4 py-2.5 text-sm text-amber-100"
       >
+        <span aria-hidden className="h-2.5 w-2.5 shrink-0 rounded-full bg-amber-400" />
         <div className="min-w-0 flex-1 space-y-0.5">
-          <p className="font-semibold">{title}</p>
-          <p data-testid="node-stopped-message" className="text-amber-100/90">
-            {node.message}
+          <p data-testid="node-stopped-message">
+            <Message text={node.message ?? title} />
           </p>
           {watcherNote}
         </div>
@@ -58,11 +59,28 @@ export default function NodeStopped({ node, onRestart, restarting }: Props) {
       >
         <h2 className="font-semibold text-amber-100">{title}</h2>
         <p data-testid="node-stopped-message" className="text-sm text-slate-300">
-          {node.message}
+          <Message text={node.message ?? ""} />
         </p>
         {watcherNote}
         {button}
       </div>
     </div>
+  );
+}
+
+/** The server's message, with `commands` shown as code. */
+function Message({ text }: { text: string }) {
+  return (
+    <>
+      {text.split("`").map((part, i) =>
+        i % 2 === 1 ? (
+          <code key={i} className="rounded bg-black/30 px-1 font-mono text-[0.95em]">
+            {part}
+          </code>
+        ) : (
+          part
+        ),
+      )}
+    </>
   );
 }
