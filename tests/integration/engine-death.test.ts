@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { NodeView, SessionView } from "../../lib/protocol";
-import { nodeContainer, startServer, type TestServer } from "../support/server";
+import { newInstance, nodeContainer, removeInstance, startServer, type TestServer } from "../support/server";
 import { TestTerminal, plain } from "../support/terminal-client";
 
 const post = { method: "POST" } as const;
@@ -175,5 +175,36 @@ describe("a node whose engine or container stops", () => {
     const run = await server.exec(s.id, ["docker", "run", "--rm", "busybox", "echo", "alive"]);
     assert.equal(run.stdout, "alive\n", run.stderr);
     await server.api(`/api/sessions/${s.id}`, { method: "DELETE" });
+  });
+
+  test("a server restarted while a node's engine is stopped adopts the node as stopped; Restart works", async () => {
+    const instance = newInstance();
+    try {
+      const first = await startServer({}, instance);
+      const s = await first.readySession();
+      await first.exec(s.id, ["pkill", "-9", "-x", "dockerd"]);
+      await first.stop();
+      const second = await startServer({}, instance);
+      try {
+        const get = async () => ((await (await second.api(`/api/sessions/${s.id}/nodes/node1`)).json()) as NodeView);
+        const deadline = Date.now() + 10_000;
+        let n = await get();
+        while (n.status !== "stopped" && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          n = await get();
+        }
+        assert.equal(n.status, "stopped", n.message);
+        assert.equal(n.stopped, "engine");
+        assert.match(n.message!, /exit status 137/);
+        assert.equal((await second.api(`/api/sessions/${s.id}/nodes/node1/restart`, post)).status, 202);
+        for (let i = 0; i < 600 && (n = await get()).status === "provisioning"; i++) await new Promise((r) => setTimeout(r, 100));
+        assert.equal(n.status, "ready", n.message);
+        assert.equal((await second.exec(s.id, ["docker", "version", "--format", "{{.Server.Version}}"])).exitCode, 0);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await removeInstance(instance);
+    }
   });
 });
