@@ -68,6 +68,10 @@ describe("a node whose engine or container stops", () => {
       const ps = await server.exec(s.id, ["docker", "ps"]);
       assert.notEqual(ps.exitCode, 0);
       assert.match(ps.stderr, /Cannot connect to the Docker daemon/);
+      // The Docker panel has no engine to show: a clear 409, not a connection error.
+      const panel = await server.api(`/api/sessions/${s.id}/nodes/node1/docker`);
+      assert.equal(panel.status, 409);
+      assert.match(((await panel.json()) as { error: { message: string } }).error.message, /Docker engine in node1 stopped/);
       const status = await server.exec(s.id, ["playground-engine", "status"]);
       assert.equal(status.exitCode, 3, status.stdout);
       // The open shell says so at its next prompt.
