@@ -20,6 +20,7 @@ import { createMetrics, metricsEndpoint } from "./lib/server/metrics";
 import { portsProxy } from "./lib/server/ports-proxy";
 import { terminalSockets } from "./lib/server/terminal-socket";
 import { refuseUnroutable } from "./lib/server/unroutable";
+import { NodeNotReadyError } from "./lib/sessions/errors";
 import { SessionManager } from "./lib/sessions/manager";
 import { memoryLimiter } from "./lib/sessions/rate-limit";
 import { apiExec } from "./lib/terminal/api-exec";
@@ -60,6 +61,9 @@ async function main() {
   const engines = new Map<string, Docker>();
   const nodeEngine = async (id: string, node: string) => {
     await manager.readyNode(id, node, 30_000);
+    // A node whose engine stopped still runs (files, shells, ports), but has no engine to show.
+    const state = manager.nodeState(id, node);
+    if (state.status !== "ready") throw new NodeNotReadyError(node, state.message ?? "its Docker engine is not running");
     const ip = manager.nodeAddress(id, node);
     let engine = engines.get(ip);
     if (!engine) {

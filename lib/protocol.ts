@@ -7,13 +7,23 @@ import { z } from "zod";
 
 // ---------------------------------------------------------------- HTTP API
 
-export type NodeStatus = "provisioning" | "ready" | "failed";
+/**
+ * "stopped": the node's Docker engine, or the whole node, stopped after it
+ * was ready; POST .../nodes/:node/restart starts it again.
+ */
+export type NodeStatus = "provisioning" | "ready" | "failed" | "stopped";
 
 export interface NodeView {
   name: string;
   status: NodeStatus;
   /** What is happening or what went wrong, for people. */
   message?: string;
+  /**
+   * With status "stopped": what stopped. "engine": only the Docker engine
+   * inside; the node's files, shells and terminal are still there. "node":
+   * the whole node; its files are kept, its processes ended.
+   */
+  stopped?: "engine" | "node";
   /** The node's address on the session's network, once it has one. */
   ip?: string;
 }
@@ -178,6 +188,8 @@ export const CLOSE = {
   /** The node failed to start; the status message before it says why. */
   NODE_FAILED: 4409,
   SESSION_ENDED: 4410,
+  /** The node stopped: its shell ended. The client reconnects and waits while it is restarted. */
+  NODE_STOPPED: 4502,
   TOO_SLOW: 4429,
   INTERNAL: 4500,
   /** The host's Docker engine does not answer; the error message before it says so. The client retries. */

@@ -14,12 +14,14 @@ import {
   fetchSessionWorkshop,
   messageOf,
   removeNode,
+  restartNode,
   type SessionWorkshop,
 } from "./api";
 import Countdown from "./Countdown";
 import SessionGone, { type GoneReason } from "./SessionGone";
 import { Spinner } from "./StartButton";
 import { DropZone, FilesMenu, UploadStatus, useUploader } from "./workspace/Files";
+import NodeStopped from "./workspace/NodeStopped";
 import NodeTabs from "./workspace/NodeTabs";
 import PortsBar from "./workspace/PortsBar";
 import { Participants, ShareButton } from "./workspace/SharePanel";
@@ -391,6 +393,15 @@ export default function SessionScreen({ id }: { id: string }) {
           </Centered>
         ) : (
           <DropZone node={node.name} enabled={control && node.status === "ready" && !uploads.busy} onDrop={(d) => void uploads.uploadDrop(node.name, d)}>
+            <div className="flex h-full flex-col">
+            {node.status === "stopped" && (
+              <NodeStopped
+                node={node}
+                restarting={busy === `Restarting ${node.name}…`}
+                onRestart={control ? () => act(`Restarting ${node.name}…`, () => restartNode(id, node.name)) : undefined}
+              />
+            )}
+            <div className="min-h-0 flex-1">
             <TerminalPane
               key={node.name}
               sessionId={id}
@@ -402,6 +413,8 @@ export default function SessionScreen({ id }: { id: string }) {
               onGone={onGone}
               onStatus={onStatus}
             />
+            </div>
+            </div>
             {node.status === "provisioning" && (
               <div className="absolute inset-0 flex items-center justify-center bg-[#0b1120]/85">
                 <div

@@ -351,7 +351,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
         }
         case "status":
           callbacks.current.onStatus?.(msg.state);
-          if (msg.state === "ready") {
+          // A stopped node or engine is shown by the page, with its Restart button.
+          if (msg.state === "ready" || msg.state === "stopped") {
             setBanner(null);
             term.focus();
           } else {

@@ -119,6 +119,11 @@ export async function removeNode(id: string, node: string): Promise<void> {
   await request(nodePath(id, node), { method: "DELETE" });
 }
 
+/** Starts a stopped node (or its Docker engine) again; it answers at once, with the node starting. */
+export async function restartNode(id: string, node: string): Promise<NodeView> {
+  return (await (await request(`${nodePath(id, node)}/restart`, { method: "POST" })).json()) as NodeView;
+}
+
 export async function extendSession(id: string): Promise<SessionView> {
   return (await (await request(`${sessionPath(id)}/extend`, { method: "POST" })).json()) as SessionView;
 }

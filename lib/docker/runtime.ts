@@ -16,7 +16,9 @@ import type {
   CommandStream,
   ExecOptions,
   FoundNode,
+  NodeEvent,
   NodeSpec,
+  NodeWatch,
   PathContent,
   RuntimeStatus,
   SandboxLabels,
@@ -51,6 +53,14 @@ interface HostFacts {
 }
 /** How long the engine may take to say whether it is there (health, new sessions). */
 const STATUS_DEADLINE_MS = 3000;
+/** Printed by the node's entrypoint when its inner engine stops, with dockerd's exit status. */
+const STOPPED_LINE = /^PLAYGROUND_ENGINE_STOPPED(?: (\d+))?$/;
+/** Printed when a restart of the inner engine begins. */
+const STARTING_LINE = "PLAYGROUND_ENGINE_STARTING";
+/** Lines of a node's output kept for the log when its engine stops. */
+const DETAIL_LINES = 30;
+/** How long a restart of the inner engine may take: 20 s to stop, 30 s to answer, and margin. */
+const ENGINE_RESTART_TIMEOUT_MS = 90_000;
 
 const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 const ignoreMissing = (e: unknown) => {
@@ -345,9 +355,12 @@ export class DockerRuntime implements SandboxRuntime {
     };
   }
 
-  /** Follows the node's output until the entrypoint says the inner engine answers. */
-  private async waitForReadyLine(container: Docker.Container, node: string): Promise<void> {
-    const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream & {
+  /**
+   * Follows the node's output until the entrypoint says the inner engine
+   * answers; `since` (seconds.nanoseconds) skips the output of earlier runs.
+   */
+  private async waitForReadyLine(container: Docker.Container, node: string, since?: string): Promise<void> {
+    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, ...(since ? { since } : {}) })) as NodeJS.ReadableStream & {
       destroy(): void;
     };
     const out = new PassThrough();
@@ -378,6 +391,152 @@ export class DockerRuntime implements SandboxRuntime {
     } finally {
       stream.destroy();
     }
+  }
+
+  watchNode(sessionId: string, node: string, onEvent: (event: NodeEvent) => void): NodeWatch {
+    const container = this.docker.getContainer(containerName(this.opts.instance, sessionId, node));
+    let stopped = false;
+    let stream: (NodeJS.ReadableStream & { destroy(): void }) | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    let failures = 0;
+    const report = (event: NodeEvent) => {
+      if (!stopped) onEvent(event);
+    };
+    // Tried again with a growing pause while the engine does not answer (it may be restarting).
+    const later = () => {
+      if (stopped) return;
+      retry = setTimeout(() => void attach(), Math.min(30_000, 500 * 2 ** failures++));
+      retry.unref();
+    };
+    // The log stream ended: the node stopped, or the connection to the engine broke.
+    const ended = async () => {
+      stream = undefined;
+      if (stopped) return;
+      let info: Docker.ContainerInspectInfo;
+      try {
+        info = await container.inspect();
+      } catch (e) {
+        if (statusOf(e) === 404) {
+          stopped = true;
+          return onEvent({ kind: "node_stopped", gone: true, detail: "the container is gone" });
+        }
+        return later();
+      }
+      if (info.State.Running) return later();
+      const event: NodeEvent = {
+        kind: "node_stopped",
+        exitStatus: info.State.ExitCode,
+        oomKilled: info.State.OOMKilled,
+        detail: [info.State.Error, `finished at ${info.State.FinishedAt}`].filter(Boolean).join("; "),
+      };
+      report(event);
+      stopped = true;
+    };
+    const attach = async () => {
+      if (stopped) return;
+      let s: NodeJS.ReadableStream & { destroy(): void };
+      try {
+        // tail 0: only what the node prints from now on.
+        s = (await container.logs({ follow: true, stdout: true, stderr: true, tail: 0 })) as typeof s;
+      } catch (e) {
+        if (statusOf(e) === 404) return ended();
+        return later();
+      }
+      if (stopped) return s.destroy();
+      failures = 0;
+      stream = s;
+      const out = new PassThrough();
+      out.setEncoding("utf8");
+      this.docker.modem.demuxStream(s, out, out);
+      let partial = "";
+      let recent: string[] = [];
+      out.on("data", (chunk: string) => {
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop() ?? "";
+        if (partial.length > 64 * 1024) partial = "";
+        for (const raw of lines) {
+          const line = raw.replace(/\r$/, "");
+          const stop = STOPPED_LINE.exec(line);
+          if (stop) {
+            report({ kind: "engine_stopped", exitStatus: stop[1] === undefined ? undefined : Number(stop[1]), detail: recent.join("\n") });
+            recent = [];
+          } else if (line === READY_LINE) {
+            report({ kind: "engine_ready" });
+            recent = [];
+          } else if (line === STARTING_LINE) {
+            report({ kind: "engine_starting" });
+          } else {
+            recent.push(line.slice(0, 2000));
+            if (recent.length > DETAIL_LINES) recent.shift();
+          }
+        }
+      });
+      let done = false;
+      const end = () => {
+        if (done) return;
+        done = true;
+        void ended();
+      };
+      s.on("end", end);
+      s.on("close", end);
+      s.on("error", end);
+      // What the engine did before the stream began (a stop just after it was ready, or before adoption).
+      void this.engineState(container, node).then((event) => event && report(event));
+    };
+    void attach();
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(retry);
+        stream?.destroy();
+      },
+    };
+  }
+
+  /** The inner engine's state as the node's supervisor records it; undefined when unknown (an older node). */
+  private async engineState(container: Docker.Container, node: string): Promise<NodeEvent | undefined> {
+    const r = await this.execIn(container, node, ["playground-engine", "status"], { timeoutMs: 10_000 }).catch(() => undefined);
+    if (r?.exitCode === 0) return { kind: "engine_ready" };
+    if (r?.exitCode === 4) return { kind: "engine_starting" };
+    if (r?.exitCode === 3) {
+      const status = /exit status (\d+)/.exec(r.stdout)?.[1];
+      return { kind: "engine_stopped", exitStatus: status === undefined ? undefined : Number(status), detail: r.stdout.trim() };
+    }
+    return undefined;
+  }
+
+  async restartEngine(sessionId: string, node: string): Promise<void> {
+    const container = this.docker.getContainer(containerName(this.opts.instance, sessionId, node));
+    const r = await this.execIn(container, node, ["playground-engine", "restart"], { timeoutMs: ENGINE_RESTART_TIMEOUT_MS });
+    if (r.exitCode !== 0) {
+      throw new Error(`playground-engine restart in ${node} exited with ${r.exitCode}: ${(r.stdout + r.stderr).trim().slice(-4000)}`);
+    }
+  }
+
+  async restartNode(sessionId: string, node: string, onProgress: (message: string) => void): Promise<StartedNode> {
+    const { instance } = this.opts;
+    const container = this.docker.getContainer(containerName(instance, sessionId, node));
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await container.inspect();
+    } catch (e) {
+      if (statusOf(e) === 404) throw new NodeNotReadyError(node, "it is gone from the engine; remove it and add a new node");
+      throw e;
+    }
+    if (!info.State.Running) {
+      onProgress("starting the node again");
+      // 304: someone started it meanwhile.
+      await container.start().catch((e: unknown) => {
+        if (statusOf(e) !== 304) throw e;
+      });
+      info = await container.inspect();
+    }
+    onProgress("starting the Docker engine inside the node");
+    // Only this run's output: the earlier runs' PLAYGROUND_READY lines are still in the log.
+    await this.waitForReadyLine(container, node, logTime(info.State.StartedAt));
+    const ip = (await container.inspect()).NetworkSettings.Networks[networkName(instance, sessionId)]?.IPAddress;
+    if (!ip) throw new NodeNotReadyError(node, "it has no address on the session's network");
+    return { ip };
   }
 
   exec(sessionId: string, node: string, cmd: string[], opts: ExecOptions): Promise<ExecResult> {
@@ -490,6 +649,15 @@ export class DockerRuntime implements SandboxRuntime {
     ];
     return [...new Set(owners.filter((id): id is string => !!id && !live.has(id)))];
   }
+}
+
+/** An engine time (RFC 3339 with nanoseconds) as the logs API's `since`: seconds.nanoseconds. */
+export function logTime(rfc3339: string): string | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
+  if (!m) return undefined;
+  const seconds = Date.parse(`${m[1]}${m[3]}`) / 1000;
+  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return `${seconds}.${(m[2] ?? "").padEnd(9, "0").slice(0, 9)}`;
 }
 
 /** Collects a stream's text up to MAX_EXEC_OUTPUT_BYTES. */

@@ -6,7 +6,7 @@
  * Gauges, computed at scrape time:
  *   playground_sessions_active                 sessions holding a seat
  *   playground_sessions_max                    MAX_SESSIONS
- *   playground_nodes{status}                   nodes of held and pooled sessions: provisioning, ready, failed
+ *   playground_nodes{status}                   nodes of held and pooled sessions: provisioning, ready, failed, stopped
  *   playground_pool_size / _pool_ready / _pool_target   the warm pool
  *   playground_terminal_connections{access}    terminal sockets joined to a shell: control, watch
  *   playground_engine_up                       1 when the host's engine answers (checked at most every few seconds)
@@ -14,6 +14,7 @@
  *   playground_sessions_created_total          sessions handed out
  *   playground_sessions_ended_total{reason}    deleted, expired, idle (counted once their resources are gone)
  *   playground_nodes_failed_total              nodes that failed to start
+ *   playground_nodes_stopped_total{what}       ready nodes whose Docker engine (engine) or whole container (node) stopped
  *   playground_http_errors_total{code}         API error responses (4xx and 5xx) by their JSON code
  *   playground_ws_connections_total{access}    terminal sockets that joined a shell
  *   playground_proxy_requests_total{result}    port proxy requests and upgrades: ok, refused, no_session
@@ -131,6 +132,12 @@ export function createMetrics(src: MetricsSources): PlaygroundMetrics {
     registers,
   });
   const nodesFailed = new Counter({ name: "playground_nodes_failed_total", help: "Nodes that failed to start.", registers });
+  const nodesStopped = new Counter({
+    name: "playground_nodes_stopped_total",
+    help: "Ready nodes whose Docker engine (engine) or whole container (node) stopped.",
+    labelNames: ["what"] as const,
+    registers,
+  });
   const httpErrors = new Counter({
     name: "playground_http_errors_total",
     help: "API error responses (4xx and 5xx), by their JSON error code.",
@@ -160,11 +167,13 @@ export function createMetrics(src: MetricsSources): PlaygroundMetrics {
   for (const reason of ["deleted", "expired", "idle"] satisfies EndReason[]) ended.inc({ reason }, 0);
   for (const access of ["control", "watch"] satisfies Access[]) wsConnections.inc({ access }, 0);
   for (const result of ["ok", "refused", "no_session"] satisfies ProxyResult[]) proxyRequests.inc({ result }, 0);
+  for (const what of ["engine", "node"] as const) nodesStopped.inc({ what }, 0);
 
   manager.on("created", () => created.inc());
   manager.on("removed", (_id, reason) => ended.inc({ reason }));
   manager.on("nodeReady", (_id, _node, ms) => provision.observe(ms / 1000));
   manager.on("nodeFailed", () => nodesFailed.inc());
+  manager.on("nodeStopped", (_id, _node, what) => nodesStopped.inc({ what }));
 
   return {
     registry,

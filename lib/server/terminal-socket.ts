@@ -94,7 +94,8 @@ export function terminalSockets(opts: TerminalSocketOptions) {
         }
         if (state.message !== last) send({ type: "status", state: state.status, message: state.message ?? "" });
         last = state.message ?? "";
-        if (state.status === "ready") break;
+        // A node whose engine alone stopped still has its shell: join it (the page shows the stop).
+        if (state.status === "ready" || (state.status === "stopped" && state.stopped === "engine")) break;
         await new Promise((r) => setTimeout(r, STATUS_POLL_MS));
         if (ws.readyState !== ws.OPEN) return;
       }

@@ -24,7 +24,7 @@ import {
 import { NodeFiles, hashing, parseVersion } from "./files";
 import { isNodeName, isSessionId, newSessionId } from "./ids";
 import type { CreationLimiter } from "./rate-limit";
-import type { PathContent, SandboxRuntime } from "./runtime";
+import type { NodeEvent, NodeWatch, PathContent, SandboxRuntime } from "./runtime";
 
 export interface ManagerOptions {
   instance: string;
@@ -51,9 +51,15 @@ interface NodeState {
   name: string;
   status: NodeStatus;
   message: string;
-  /** Settles when the node is ready (resolves) or has failed (rejects). */
+  /** Settles when the node is ready (resolves) or has failed or stopped (rejects). */
   ready: Promise<void>;
   ip?: string;
+  /** With status "stopped": the engine inside stopped, or the whole node. */
+  stopped?: "engine" | "node";
+  /** Follows a ready node, to notice its engine or itself stopping. */
+  watch?: NodeWatch;
+  /** Settles `ready` when a restart that the node announced itself (a learner's command) ends. */
+  settle?: { resolve: () => void; reject: (e: Error) => void };
 }
 
 interface Session {
@@ -102,6 +108,8 @@ export interface SessionManagerEvents {
   /** A node started: how long it took, from the start of provisioning to a ready engine. */
   nodeReady: [sessionId: string, node: string, ms: number];
   nodeFailed: [sessionId: string, node: string];
+  /** A ready node's engine ("engine") or the node itself ("node") stopped. */
+  nodeStopped: [sessionId: string, node: string, what: "engine" | "node"];
 }
 
 /** Templates that build a Docker swarm from the session's nodes. */
@@ -185,7 +193,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
 
   /** Nodes of the sessions held (handed out and pooled), by status; counts only, for metrics. */
   get nodeCounts(): Record<NodeStatus, number> {
-    const counts: Record<NodeStatus, number> = { provisioning: 0, ready: 0, failed: 0 };
+    const counts: Record<NodeStatus, number> = { provisioning: 0, ready: 0, failed: 0, stopped: 0 };
     for (const s of [...this.sessions.values(), ...this.pool.values()]) {
       for (const n of s.nodes.values()) counts[n.status]++;
     }
@@ -234,6 +242,8 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       adopted++;
     }
     const all = [...this.sessions.values(), ...this.pool.values()];
+    // A node's engine may have stopped while no server watched: the watch reports it.
+    for (const s of all) for (const node of s.nodes.values()) if (!node.watch) this.watch(s, node);
     // The registry may have been recreated since (setup): join it to every network again.
     await Promise.allSettled(all.map((s) => this.runtime.createNetwork(s.id, this.labels(s))));
     // Shells opened by the previous server outlive its `docker exec` clients: end them.
@@ -297,9 +307,10 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     }
   }
 
-  /** Stops the reaper. Sessions keep running: a restarted server adopts them. */
+  /** Stops the reaper and the nodes' watches. Sessions keep running: a restarted server adopts them. */
   stop(): void {
     clearInterval(this.reaper);
+    for (const s of [...this.sessions.values(), ...this.pool.values()]) for (const node of s.nodes.values()) this.unwatch(node);
   }
 
   /**
@@ -421,6 +432,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
       if (!first) await this.writeClaim(session, [node.name]);
       node.status = "ready";
       node.message = "ready";
+      this.watch(session, node);
       const ms = this.now() - started;
       this.log("node_ready", { sessionId: session.id, node: node.name, ms, pooled });
       this.emit("nodeReady", session.id, node.name, ms);
@@ -486,11 +498,15 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     };
   }
 
-  /** The node, once it is ready to run commands; waits while it is starting. */
+  /**
+   * The node, once it can run commands; waits while it is starting. A node
+   * whose engine alone stopped still runs commands (its files and shells are
+   * there; `docker` says the engine does not answer).
+   */
   async readyNode(id: string, name: string, waitMs: number): Promise<void> {
     const node = this.findNode(id, name);
-    if (node.status === "ready") return;
-    if (node.status === "failed") throw new NodeNotReadyError(name, node.message);
+    if (node.status === "ready" || (node.status === "stopped" && node.stopped === "engine")) return;
+    if (node.status === "failed" || node.status === "stopped") throw new NodeNotReadyError(name, node.message);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new NodeNotReadyError(name, "it is still starting; try again in a moment")), waitMs);
@@ -513,7 +529,8 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
   /** The address of a ready node on its session's network (ports and the Docker panel use it). */
   nodeAddress(id: string, name: string): string {
     const node = this.findNode(id, name);
-    if (node.status !== "ready" || !node.ip) throw new NodeNotReadyError(name, node.status === "failed" ? node.message : "it is still starting");
+    const running = node.status === "ready" || (node.status === "stopped" && node.stopped === "engine");
+    if (!running || !node.ip) throw new NodeNotReadyError(name, node.status === "provisioning" ? "it is still starting" : node.message);
     return node.ip;
   }
 
@@ -648,10 +665,151 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     const session = this.control(id);
     const node = this.findNode(id, name);
     session.nodes.delete(name);
+    this.unwatch(node);
     this.emit("nodeRemoved", session.id, name);
     await node.ready.catch(() => {});
     await this.runtime.removeNode(session.id, name);
     this.log("node_removed", { sessionId: session.id, node: name });
+  }
+
+  /**
+   * Starts a stopped node again: its engine, or the whole node (files and
+   * volume kept; its shells ended with it). A ready node gets its engine
+   * restarted, as `playground-engine restart` in the node does. Answers at
+   * once with the node "provisioning"; how it went shows in its status.
+   */
+  restartNode(id: string, name: string): NodeView {
+    const session = this.control(id);
+    const node = this.findNode(id, name);
+    if (node.status === "provisioning") {
+      throw new ConflictError("node_starting", `${name} is starting. Wait until it is ready, then try again if needed.`);
+    }
+    if (node.status === "failed") {
+      throw new ConflictError("node_failed", `${name} could not start, so it cannot be restarted: remove it and add a new node.`);
+    }
+    const what = node.status === "stopped" ? (node.stopped ?? "engine") : "engine";
+    session.lastSeen = this.now();
+    node.settle = undefined;
+    node.status = "provisioning";
+    node.stopped = undefined;
+    node.message = what === "node" ? "starting the node again" : "restarting the Docker engine";
+    const started = this.now();
+    this.log("node_restarting", { sessionId: session.id, node: name, what });
+    const current = () => session.nodes.get(name) === node && !session.ending;
+    node.ready = (async () => {
+      try {
+        if (what === "node") {
+          this.unwatch(node);
+          const { ip } = await this.runtime.restartNode(session.id, name, (message) => {
+            if (current() && node.status === "provisioning") node.message = message;
+          });
+          node.ip = ip;
+          // /run is emptied with the node: its claim must be written again.
+          if (current()) await this.writeClaim(session, [name]);
+        } else {
+          await this.runtime.restartEngine(session.id, name);
+        }
+      } catch (e) {
+        this.log("node_restart_failed", { sessionId: session.id, node: name, what, error: String(e) });
+        if (current() && node.status === "provisioning") {
+          node.status = "stopped";
+          node.stopped = what;
+          node.message =
+            `${what === "node" ? name : `The Docker engine in ${name}`} did not start again` +
+            `${isPlaygroundError(e) ? `: ${e.message}` : ""}. Try Restart once more; if it fails again, remove ${name} and add a new node.`;
+          if (what === "node") this.watch(session, node);
+        }
+        throw e;
+      }
+      if (!current()) throw new PlaygroundError("node_removed", `${name} was removed while it restarted`, 410);
+      if (what === "node") this.watch(session, node);
+      this.markReady(session, node, this.now() - started);
+    })();
+    node.ready.catch(() => {}); // reported through the node's status
+    return nodeView(node);
+  }
+
+  /** Starts following a node (replacing an earlier watch of it). */
+  private watch(session: Session, node: NodeState): void {
+    node.watch?.stop();
+    node.watch = this.runtime.watchNode(session.id, node.name, (event) => this.onNodeEvent(session, node, event));
+  }
+
+  private unwatch(node: NodeState): void {
+    node.watch?.stop();
+    node.watch = undefined;
+  }
+
+  /** What a watched node reported; repeated reports change nothing. */
+  private onNodeEvent(session: Session, node: NodeState, event: NodeEvent): void {
+    if (session.ending || session.nodes.get(node.name) !== node || node.status === "failed") return;
+    if (this.pool.has(session.id) && (event.kind === "engine_stopped" || event.kind === "node_stopped")) {
+      // Nobody has this session yet: it is replaced rather than repaired.
+      this.log("pool_node_stopped", { sessionId: session.id, node: node.name, event: event.kind, detail: event.detail });
+      this.pool.delete(session.id);
+      for (const n of session.nodes.values()) this.unwatch(n);
+      void this.removeLeftover(session.id);
+      return;
+    }
+    switch (event.kind) {
+      case "engine_ready":
+        if (node.status === "provisioning" || (node.status === "stopped" && node.stopped === "engine")) this.markReady(session, node);
+        return;
+      case "engine_starting":
+        if (node.status === "ready" || (node.status === "stopped" && node.stopped === "engine")) {
+          // Someone asked the node itself (`playground-engine restart`): show it starting until it answers.
+          node.status = "provisioning";
+          node.stopped = undefined;
+          node.message = "restarting the Docker engine";
+          node.ready = new Promise<void>((resolve, reject) => (node.settle = { resolve, reject }));
+          node.ready.catch(() => {});
+          this.log("node_restarting", { sessionId: session.id, node: node.name, what: "engine", by: "node" });
+        }
+        return;
+      case "engine_stopped":
+        if (node.status === "stopped") return;
+        return this.markStopped(session, node, "engine", event);
+      case "node_stopped":
+        node.watch = undefined; // the runtime's watch ends with this event
+        if (event.gone) {
+          node.status = "failed";
+          node.stopped = undefined;
+          node.message = `${node.name} is gone from the engine, so it cannot be restarted: remove it and add a new node.`;
+          node.settle?.reject(new NodeNotReadyError(node.name, node.message));
+          node.settle = undefined;
+          this.log("node_gone", { sessionId: session.id, node: node.name });
+          this.emit("nodeStopped", session.id, node.name, "node");
+          return;
+        }
+        if (node.status === "stopped" && node.stopped === "node") return;
+        return this.markStopped(session, node, "node", event);
+    }
+  }
+
+  private markStopped(
+    session: Session,
+    node: NodeState,
+    what: "engine" | "node",
+    event: { exitStatus?: number; oomKilled?: boolean; detail: string },
+  ): void {
+    node.status = "stopped";
+    node.stopped = what;
+    node.message = stoppedMessage(node.name, what, event.exitStatus, event.oomKilled);
+    node.settle?.reject(new NodeNotReadyError(node.name, node.message));
+    node.settle = undefined;
+    // The engine's own words can name host paths and addresses: the log only.
+    this.log("node_stopped", { sessionId: session.id, node: node.name, what, exitStatus: event.exitStatus, oomKilled: event.oomKilled, detail: event.detail });
+    this.emit("nodeStopped", session.id, node.name, what);
+  }
+
+  private markReady(session: Session, node: NodeState, ms?: number): void {
+    if (node.status === "ready") return;
+    node.status = "ready";
+    node.stopped = undefined;
+    node.message = "ready";
+    node.settle?.resolve();
+    node.settle = undefined;
+    this.log("node_restarted", { sessionId: session.id, node: node.name, ...(ms !== undefined ? { ms } : {}) });
   }
 
   /** Moves the expiry later by extendMs, up to the session's maximum lifetime. */
@@ -718,6 +876,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
 
   private end(session: Session, reason: EndReason): Promise<void> {
     session.ending ??= (async () => {
+      for (const node of session.nodes.values()) this.unwatch(node);
       this.emit("ended", session.id, reason);
       await session.provisioned;
       try {
@@ -805,7 +964,35 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
 }
 
 function nodeView(n: NodeState): NodeView {
-  return { name: n.name, status: n.status, message: n.message, ...(n.ip ? { ip: n.ip } : {}) };
+  return {
+    name: n.name,
+    status: n.status,
+    message: n.message,
+    ...(n.status === "stopped" && n.stopped ? { stopped: n.stopped } : {}),
+    ...(n.ip ? { ip: n.ip } : {}),
+  };
+}
+
+/** What people read when a node's engine, or the node, stopped: what happened, what is kept, what to do. */
+export function stoppedMessage(name: string, what: "engine" | "node", exitStatus?: number, oomKilled?: boolean): string {
+  const cause = oomKilled
+    ? ": out of memory"
+    : exitStatus === 137
+      ? ": it was killed"
+      : exitStatus === 143 || (exitStatus === 0 && what === "node")
+        ? ": it was told to stop"
+        : "";
+  const why = exitStatus === undefined ? "" : ` (exit status ${exitStatus}${cause})`;
+  if (what === "engine") {
+    return (
+      `The Docker engine in ${name} stopped${why}. Your files and open shells are still there, but docker commands fail until it runs again. ` +
+      `Restart it with the Restart button, or type \`playground-engine restart\` in ${name}'s terminal.`
+    );
+  }
+  return (
+    `${name} stopped${why}. Its files are kept, but the programs that ran in it ended, its open shells too. ` +
+    "Restart it with the Restart button."
+  );
 }
 
 const nodeNumber = (name: string) => Number(name.slice(4)) || 0;

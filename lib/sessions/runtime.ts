@@ -56,6 +56,27 @@ export interface ExecOptions {
   timeoutMs: number;
 }
 
+/** What a watched node reports (SandboxRuntime.watchNode). */
+export type NodeEvent =
+  /** The inner engine answers (again). */
+  | { kind: "engine_ready" }
+  /** The inner engine is starting again: someone asked for a restart, in the node or through the API. */
+  | { kind: "engine_starting" }
+  /**
+   * The inner engine stopped; the node runs on, with its files and shells.
+   * `detail` is the engine's last log lines: for the operator's log, never for people.
+   */
+  | { kind: "engine_stopped"; exitStatus?: number; detail: string }
+  /**
+   * The node itself stopped: every process in it ended, its files are kept.
+   * `gone`: it is not on the engine any more. The watch ends with this event.
+   */
+  | { kind: "node_stopped"; exitStatus?: number; oomKilled?: boolean; gone?: boolean; detail: string };
+
+export interface NodeWatch {
+  stop(): void;
+}
+
 export interface SandboxRuntime {
   /** Creates the session's private network and joins the registry to it. Idempotent. */
   createNetwork(sessionId: string, labels: SandboxLabels): Promise<void>;
@@ -71,6 +92,17 @@ export interface SandboxRuntime {
   writeFile(sessionId: string, node: string, path: string, content: NodeJS.ReadableStream, size: number): Promise<void>;
   /** A file's content, or a folder as a tar archive. Throws PathNotFoundError when nothing is there. */
   readPath(sessionId: string, node: string, path: string): Promise<PathContent>;
+  /**
+   * Follows a running node from now on, until stopped: reports its inner
+   * engine stopping, starting and answering again, and the node itself
+   * stopping. Once following, it also reports the engine's current state,
+   * so that a change just before the watch began is not missed.
+   */
+  watchNode(sessionId: string, node: string, onEvent: (event: NodeEvent) => void): NodeWatch;
+  /** Restarts a running node's inner engine (stopping it cleanly first when it runs); resolves once it answers. */
+  restartEngine(sessionId: string, node: string): Promise<void>;
+  /** Starts a stopped node again, with its files and volume; resolves once its inner engine answers. */
+  restartNode(sessionId: string, node: string, onProgress: (message: string) => void): Promise<StartedNode>;
   /** Removes one node and its volume. Idempotent. */
   removeNode(sessionId: string, node: string): Promise<void>;
   /** Removes everything of a session, in order: containers, volumes, network. Idempotent. */

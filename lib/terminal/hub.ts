@@ -142,6 +142,11 @@ export class TerminalHub {
     this.maybeResume();
   }
 
+  /** Tells every client something about the node (its status), without touching the shell. */
+  notify(message: ServerMessage): void {
+    for (const client of this.clients.keys()) client.sendMessage(message);
+  }
+
   /** Ends the shell and disconnects everyone with this close code. */
   close(code: number, reason: string): void {
     this.closed = true;

@@ -20,6 +20,24 @@ export class TerminalService {
       this.hubs.get(key)?.close(CLOSE.NOT_FOUND, "node removed");
       this.hubs.delete(key);
     });
+    // The node's shell ended with it: clients come back and wait while it is restarted, then get a new shell.
+    manager.on("nodeStopped", (sessionId, node, what) => {
+      const key = `${sessionId}/${node}`;
+      if (what === "engine") {
+        // The shell goes on; the pages learn at once rather than at their next poll.
+        const hub = this.hubs.get(key);
+        if (!hub) return;
+        try {
+          const state = manager.nodeState(sessionId, node);
+          hub.notify({ type: "status", state: state.status, message: state.message ?? "" });
+        } catch {
+          // The session is ending: its terminals are closed by "ended".
+        }
+        return;
+      }
+      this.hubs.get(key)?.close(CLOSE.NODE_STOPPED, "node stopped");
+      this.hubs.delete(key);
+    });
   }
 
   /** The hub of a node; the caller has checked that the node exists and is ready. */

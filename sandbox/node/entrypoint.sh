@@ -1,8 +1,20 @@
 #!/bin/bash
-# Starts a playground node: makes the cgroup tree writable for the inner
-# engine, starts dockerd with the playground's registry as its mirror, and
-# prints PLAYGROUND_READY once `docker version` answers. The server waits for
-# that line, so every failure here must print a reason and exit non-zero.
+# Starts a playground node and supervises its inner Docker engine: makes the
+# cgroup tree writable, starts dockerd with the playground's registry as its
+# mirror, and prints PLAYGROUND_READY once `docker version` answers. The
+# server waits for that line, so a failure of the first start prints a reason
+# and exits non-zero.
+#
+# Once the node has started, the engine may stop (killed, out of memory, a
+# crash): the node keeps running, with its files and shells, and this script
+# prints PLAYGROUND_ENGINE_STOPPED <status> after dockerd's last log lines,
+# then waits. `playground-engine restart` (SIGUSR1 to this script, whose pid
+# is in /run/playground/entrypoint.pid) starts the engine again, or, when it
+# runs, stops it cleanly first; PLAYGROUND_ENGINE_STARTING and then
+# PLAYGROUND_READY (or PLAYGROUND_ENGINE_STOPPED) follow. Only this script
+# starts dockerd, one request at a time, so two engines never run at once.
+# The engine's state is kept in /run/playground/engine for that command:
+# "<start count> running|starting|stopped [<exit status>]".
 set -euo pipefail
 
 say() { echo "[node] $*"; }
@@ -61,6 +73,7 @@ else
 fi
 
 mkdir -p /run/playground/shells
+echo $$ > /run/playground/entrypoint.pid
 args=(--host=unix:///var/run/docker.sock)
 if [ -n "${PLAYGROUND_REGISTRY_MIRROR:-}" ]; then
   args+=(--registry-mirror "$PLAYGROUND_REGISTRY_MIRROR")
@@ -73,31 +86,156 @@ fi
 # plain HTTP: trust private addresses, which is all a session network has.
 for cidr in 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16; do args+=(--insecure-registry "$cidr"); done
 
-dockerd "${args[@]}" >/var/log/dockerd.log 2>&1 &
-dockerd_pid=$!
+state_file=/run/playground/engine
+log_file=/var/log/dockerd.log
+starts=0          # how many times the engine was started: tells a restart's answer from older states
+dockerd_pid=""
+socat_pid=""
+restart_requested=0
+stop_requested=0
 
-for _ in $(seq 1 600); do
-  if ! kill -0 "$dockerd_pid" 2>/dev/null; then
-    say "the inner Docker engine stopped while starting; its last words:"
-    tail -n 20 /var/log/dockerd.log
-    exit 1
+set_state() {
+  printf '%s %s\n' "$starts" "$*" > "$state_file.new"
+  mv -f "$state_file.new" "$state_file"
+}
+
+# True while PID is a live process (a dead child not yet reaped is a zombie: not alive).
+alive() {
+  [ -n "$1" ] && [ -e "/proc/$1" ] || return 1
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
+# Starts dockerd and waits until it answers. Returns 0 once PLAYGROUND_READY
+# is printed; otherwise prints why, leaves no engine behind and returns the
+# status to report.
+start_engine() {
+  starts=$((starts + 1))
+  set_state starting
+  local other
+  other=$(pgrep -x dockerd | head -n 1 || true)
+  if [ -n "$other" ]; then
+    say "a dockerd that the playground did not start is running (pid $other): stop it first (kill $other)"
+    return 1
   fi
-  if docker version >/dev/null 2>&1; then
-    # The engine's API on port 2375 of the session network: the playground's
-    # Docker panel reads it, and nodes can reach each other's engine (what
-    # `docker -H node2:2375` and swarm lessons expect). Served through socat
-    # because dockerd itself waits a second at start when bound to TCP.
-    socat TCP-LISTEN:2375,fork,reuseaddr UNIX-CONNECT:/var/run/docker.sock >/dev/null 2>&1 &
-    echo PLAYGROUND_READY
-    break
+  if [ "$starts" -eq 1 ]; then
+    : > "$log_file"
+  else
+    printf '\n---- the playground starts the engine again (%s) ----\n' "$(date -u +%FT%TZ)" >> "$log_file"
   fi
-  sleep 0.05
+  # Left by an engine that was killed: a stale pid file would stop the new one.
+  rm -f /var/run/docker.pid
+  dockerd "${args[@]}" >>"$log_file" 2>&1 &
+  dockerd_pid=$!
+  local status
+  for _ in $(seq 1 600); do
+    if ! alive "$dockerd_pid"; then
+      status=0
+      wait "$dockerd_pid" || status=$?
+      dockerd_pid=""
+      # Later starts print the log with their report (report_stopped).
+      if [ "$starts" -eq 1 ]; then
+        say "the inner Docker engine stopped while starting (exit status $status); its last words:"
+        tail -n 20 "$log_file"
+      fi
+      return $((status == 0 ? 1 : status))
+    fi
+    if docker version >/dev/null 2>&1; then
+      # The engine's API on port 2375 of the session network: the playground's
+      # Docker panel reads it, and nodes can reach each other's engine (what
+      # `docker -H node2:2375` and swarm lessons expect). Served through socat
+      # because dockerd itself waits a second at start when bound to TCP.
+      if ! alive "$socat_pid"; then
+        socat TCP-LISTEN:2375,fork,reuseaddr UNIX-CONNECT:/var/run/docker.sock >/dev/null 2>&1 &
+        socat_pid=$!
+      fi
+      set_state running
+      echo PLAYGROUND_READY
+      return 0
+    fi
+    sleep 0.05
+  done
+  say "the inner Docker engine did not answer within 30 s"
+  [ "$starts" -gt 1 ] || tail -n 20 "$log_file"
+  stop_engine
+  return 124
+}
+
+# Stops dockerd cleanly (it stops its containers first), killing it after 20 s.
+stop_engine() {
+  [ -n "$dockerd_pid" ] || return 0
+  kill -TERM "$dockerd_pid" 2>/dev/null || true
+  for _ in $(seq 1 200); do
+    alive "$dockerd_pid" || break
+    sleep 0.1
+  done
+  if alive "$dockerd_pid"; then
+    say "the Docker engine did not stop within 20 s: killing it"
+    kill -KILL "$dockerd_pid" 2>/dev/null || true
+  fi
+  wait "$dockerd_pid" 2>/dev/null || true
+  dockerd_pid=""
+}
+
+# The engine has stopped on its own or could not start again: say so, then wait.
+report_stopped() {
+  local status=$1
+  set_state stopped "$status"
+  say "the inner Docker engine stopped (exit status $status); the last lines of $log_file:"
+  tail -n 20 "$log_file" | sed 's/^/[dockerd] /'
+  say "the node keeps running with its files and shells; start the engine again with: playground-engine restart"
+  echo "PLAYGROUND_ENGINE_STOPPED $status"
+}
+
+# A restart request (from playground-engine) or `docker stop` of the node.
+trap 'restart_requested=1' USR1
+trap 'stop_requested=1' TERM INT
+
+if ! start_engine; then
+  # The first start: the server is waiting for PLAYGROUND_READY and takes the
+  # end of the node as a failure, with the reason printed above.
+  exit 1
+fi
+restart_requested=0
+
+while :; do
+  if [ "$stop_requested" = 1 ]; then
+    stop_engine
+    exit 0
+  fi
+  if [ "$restart_requested" = 1 ]; then
+    restart_requested=0
+    echo PLAYGROUND_ENGINE_STARTING
+    if [ -n "$dockerd_pid" ]; then say "restarting the Docker engine, as asked"; else say "starting the Docker engine again, as asked"; fi
+    stop_engine
+    status=0
+    start_engine || status=$?
+    restart_requested=0
+    [ "$status" = 0 ] || report_stopped "$status"
+    continue
+  fi
+  if [ -n "$dockerd_pid" ]; then
+    # Returns when dockerd exits, or at once when a signal above arrives.
+    status=0
+    wait "$dockerd_pid" || status=$?
+    alive "$dockerd_pid" && continue
+    if [ "$restart_requested$stop_requested" != 00 ]; then
+      # The wait may have been cut short by the signal: ask again for the real status.
+      again=0
+      wait "$dockerd_pid" 2>/dev/null || again=$?
+      [ "$again" = 127 ] || status=$again
+    fi
+    dockerd_pid=""
+    [ "$stop_requested" = 1 ] && continue
+    report_stopped "$status"
+  else
+    # No engine: sleep until a request comes (the signal ends the wait).
+    sleep 3600 &
+    sleeper=$!
+    wait "$sleeper" 2>/dev/null || true
+    kill "$sleeper" 2>/dev/null || true
+    wait "$sleeper" 2>/dev/null || true
+  fi
 done
-docker version >/dev/null 2>&1 || { say "the inner Docker engine did not answer within 30 s"; tail -n 20 /var/log/dockerd.log; exit 1; }
-
-set +e
-wait "$dockerd_pid"
-status=$?
-say "the inner Docker engine exited with status $status"
-tail -n 20 /var/log/dockerd.log
-exit "$status"

@@ -145,3 +145,26 @@ test("the last minutes bring a warning; Extend gives more time", async ({ page }
   await page.getByTestId("end-session").click();
   await expect(page.getByTestId("session-gone")).toBeVisible();
 });
+
+test("a killed Docker engine shows a Restart button that brings it back in the same terminal", async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 800 });
+  await startSession(page);
+  await run(page, "echo before-$((20+1)); pkill -9 -x dockerd");
+  const stopped = page.getByTestId("node-stopped");
+  await expect(stopped).toBeVisible({ timeout: 10_000 });
+  await expect(stopped).toContainText("The Docker engine in node1 stopped (exit status 137: it was killed)");
+  await expect(page.locator('[data-testid="node-tab"][data-node="node1"]')).toHaveAttribute("data-status", "stopped");
+  // The shell is still there, and says so at its next prompt.
+  await run(page, "docker ps");
+  await expect.poll(() => terminalText(page)).toMatch(/Cannot connect to the Docker daemon/);
+  await page.screenshot({ path: "test-results/engine-stopped.png" });
+
+  await page.getByTestId("restart-node").click();
+  await expect(stopped).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.locator('[data-testid="node-tab"][data-node="node1"]')).toHaveAttribute("data-status", "ready", { timeout: 60_000 });
+  await run(page, "docker version --format engine-{{.Server.Version}}");
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/^engine-\d+/m);
+  expect(await terminalText(page)).toContain("before-21");
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+});

@@ -100,6 +100,7 @@ describe("the session workspace on the real engine", () => {
       [`/api/sessions/${watchId}/extend`, { method: "POST" }],
       [`/api/sessions/${watchId}/template`, json({ template: "swarm-1-1" })],
       [`/api/sessions/${watchId}/nodes/node1/exec`, json({ cmd: ["id"] })],
+      [`/api/sessions/${watchId}/nodes/node1/restart`, { method: "POST" }],
       [`/api/sessions/${watchId}/nodes/node1/files?path=x`, { method: "PUT", body: "x" }],
     ] as const) {
       const res = await server.api(path, init as RequestInit);

@@ -4,7 +4,17 @@ import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { ExecResult } from "../../lib/protocol";
 import { PathNotFoundError } from "../../lib/sessions/errors";
-import type { CommandStream, FoundNode, PathContent, NodeSpec, RuntimeStatus, SandboxLabels, SandboxRuntime } from "../../lib/sessions/runtime";
+import type {
+  CommandStream,
+  FoundNode,
+  NodeEvent,
+  NodeSpec,
+  NodeWatch,
+  PathContent,
+  RuntimeStatus,
+  SandboxLabels,
+  SandboxRuntime,
+} from "../../lib/sessions/runtime";
 
 export class FakeRuntime implements SandboxRuntime {
   readonly networks = new Set<string>();
@@ -24,6 +34,51 @@ export class FakeRuntime implements SandboxRuntime {
   failStart?: Error;
   /** When set, startNode waits for this promise. */
   startGate?: Promise<void>;
+
+  /** Nodes being watched ("session/node") and what each watch reports to. */
+  readonly watchers = new Map<string, (event: NodeEvent) => void>();
+  /** Every watch begun, in order ("session/node"). */
+  readonly watchesStarted: string[] = [];
+  /** Restarts asked for, in order: "engine session/node" or "node session/node". */
+  readonly restarts: string[] = [];
+  /** When set, restartEngine and restartNode fail with this error. */
+  failRestart?: Error;
+  /** When set, restartEngine and restartNode wait for this promise. */
+  restartGate?: Promise<void>;
+
+  /** Makes a watched node report an event, as the real node's output would; false when nobody watches it. */
+  emitNode(sessionId: string, node: string, event: NodeEvent): boolean {
+    const watcher = this.watchers.get(`${sessionId}/${node}`);
+    watcher?.(event);
+    return !!watcher;
+  }
+
+  watchNode(sessionId: string, node: string, onEvent: (event: NodeEvent) => void): NodeWatch {
+    const key = `${sessionId}/${node}`;
+    this.watchesStarted.push(key);
+    this.watchers.set(key, onEvent);
+    return {
+      stop: () => {
+        if (this.watchers.get(key) === onEvent) this.watchers.delete(key);
+      },
+    };
+  }
+
+  async restartEngine(sessionId: string, node: string) {
+    this.restarts.push(`engine ${sessionId}/${node}`);
+    if (this.restartGate) await this.restartGate;
+    if (this.failRestart) throw this.failRestart;
+  }
+
+  async restartNode(sessionId: string, node: string, onProgress: (m: string) => void) {
+    this.restarts.push(`node ${sessionId}/${node}`);
+    onProgress("starting the node again");
+    if (this.restartGate) await this.restartGate;
+    if (this.failRestart) throw this.failRestart;
+    // /run is emptied by a restart: the claim file is gone.
+    this.claims.delete(sessionId);
+    return { ip: `10.0.0.${this.nextIp++}` };
+  }
 
   async status() {
     return this.status_;

@@ -277,3 +277,180 @@ describe("the warm pool", () => {
     assert.ok(runtime.removed.includes(expired));
   });
 });
+
+describe("stopped nodes", () => {
+  function watched() {
+    const runtime = new FakeRuntime();
+    const logged: { event: string; fields: Record<string, unknown> }[] = [];
+    const manager = new SessionManager(runtime, unlimited, {
+      instance: "t", sessionTtlMs: 60_000, maxSessions: 5, reaperIntervalMs: 60_000,
+      log: (event, fields) => logged.push({ event, fields }),
+    });
+    return { runtime, manager, logged };
+  }
+
+  async function readySession(t: ReturnType<typeof watched>) {
+    const view = await t.manager.create("c");
+    await t.manager.readyNode(view.id, "node1", 1000);
+    return view;
+  }
+
+  test("a ready node is watched; its engine stopping is reported plainly, the engine's words only logged", async () => {
+    const t = watched();
+    const view = await readySession(t);
+    const stops: string[] = [];
+    t.manager.on("nodeStopped", (id, node, what) => stops.push(`${id === view.id} ${node} ${what}`));
+    assert.ok(t.runtime.watchers.has(`${view.id}/node1`));
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_stopped", exitStatus: 137, detail: "level=fatal msg=\"/var/lib/docker: host secret\"" });
+    const node = t.manager.nodeState(view.id, "node1");
+    assert.equal(node.status, "stopped");
+    assert.equal(node.stopped, "engine");
+    assert.match(node.message!, /The Docker engine in node1 stopped \(exit status 137: it was killed\)/);
+    assert.match(node.message!, /Restart button/);
+    assert.match(node.message!, /playground-engine restart/);
+    assert.ok(!JSON.stringify(t.manager.get(view.id)).includes("host secret"), "the engine's log stays out of the API");
+    const entry = t.logged.find((l) => l.event === "node_stopped");
+    assert.equal(entry?.fields.detail, "level=fatal msg=\"/var/lib/docker: host secret\"");
+    assert.deepEqual(stops, ["true node1 engine"]);
+    // Repeated reports change nothing.
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_stopped", exitStatus: 137, detail: "" });
+    assert.equal(stops.length, 1);
+    // The node itself still runs commands (files, shells); the watch id sees the state too.
+    assert.equal((await t.manager.exec(view.id, "node1", ["ls"])).exitCode, 0);
+    const watchId = t.manager.get(view.id).share!.watch.slice(3);
+    assert.equal(t.manager.nodeState(watchId, "node1").status, "stopped");
+  });
+
+  test("restart of a stopped engine: provisioning, the runtime restarts the engine, then ready", async () => {
+    const t = watched();
+    const view = await readySession(t);
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_stopped", exitStatus: 1, detail: "" });
+    let open!: () => void;
+    t.runtime.restartGate = new Promise((r) => (open = r));
+    const answer = t.manager.restartNode(view.id, "node1");
+    assert.equal(answer.status, "provisioning");
+    assert.equal(answer.message, "restarting the Docker engine");
+    assert.deepEqual(t.runtime.restarts, [`engine ${view.id}/node1`]);
+    // Asking again while it restarts is refused.
+    assert.throws(() => t.manager.restartNode(view.id, "node1"), { code: "node_starting" });
+    // exec waits for it.
+    const exec = t.manager.exec(view.id, "node1", ["docker", "version"]);
+    open();
+    assert.equal((await exec).exitCode, 0);
+    assert.equal(t.manager.nodeState(view.id, "node1").status, "ready");
+    assert.equal(t.manager.nodeState(view.id, "node1").stopped, undefined);
+  });
+
+  test("a restart that fails leaves the node stopped with a plain reason; the error is logged", async () => {
+    const t = watched();
+    const view = await readySession(t);
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_stopped", exitStatus: 1, detail: "" });
+    t.runtime.failRestart = new Error("playground-engine restart exited with 1: failed to mount overlay at /var/lib/docker/x");
+    t.manager.restartNode(view.id, "node1");
+    await settle();
+    const node = t.manager.nodeState(view.id, "node1");
+    assert.equal(node.status, "stopped");
+    assert.match(node.message!, /did not start again\. Try Restart once more/);
+    assert.doesNotMatch(node.message!, /overlay/);
+    assert.ok(t.logged.some((l) => l.event === "node_restart_failed" && String(l.fields.error).includes("overlay")));
+  });
+
+  test("a restart announced by the node itself shows as provisioning until it answers", async () => {
+    const t = watched();
+    const view = await readySession(t);
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_stopped", exitStatus: 2, detail: "" });
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_starting" });
+    assert.equal(t.manager.nodeState(view.id, "node1").status, "provisioning");
+    const waiting = t.manager.readyNode(view.id, "node1", 1000);
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_ready" });
+    await waiting;
+    assert.equal(t.manager.nodeState(view.id, "node1").status, "ready");
+    // And one that fails to start: waiters are told why.
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_starting" });
+    const failing = t.manager.readyNode(view.id, "node1", 1000);
+    t.runtime.emitNode(view.id, "node1", { kind: "engine_stopped", exitStatus: 1, detail: "" });
+    await assert.rejects(failing, { code: "node_not_ready", message: /stopped \(exit status 1\)/ });
+  });
+
+  test("a stopped node (its container) is restarted whole: its claim written again, watched again", async () => {
+    const t = watched();
+    const view = await readySession(t);
+    const before = t.manager.nodeState(view.id, "node1").ip;
+    t.runtime.emitNode(view.id, "node1", { kind: "node_stopped", exitStatus: 137, oomKilled: true, detail: "" });
+    const node = t.manager.nodeState(view.id, "node1");
+    assert.equal(node.status, "stopped");
+    assert.equal(node.stopped, "node");
+    assert.match(node.message!, /^node1 stopped \(exit status 137: out of memory\)\. Its files are kept/);
+    // Commands cannot run in a stopped node.
+    await assert.rejects(t.manager.exec(view.id, "node1", ["ls"]), { code: "node_not_ready" });
+    assert.throws(() => t.manager.nodeAddress(view.id, "node1"), { code: "node_not_ready" });
+    const watches = t.runtime.watchesStarted.length;
+    assert.equal(t.manager.restartNode(view.id, "node1").message, "starting the node again");
+    await t.manager.readyNode(view.id, "node1", 1000);
+    assert.deepEqual(t.runtime.restarts, [`node ${view.id}/node1`]);
+    assert.equal(JSON.parse(t.runtime.claims.get(view.id)!).expiresAt, view.expiresAt);
+    assert.equal(t.runtime.watchesStarted.length, watches + 1);
+    assert.notEqual(t.manager.nodeState(view.id, "node1").ip, before, "the new address is taken");
+  });
+
+  test("only the control id restarts; a ready node's engine is restarted; failed nodes are refused", async () => {
+    const t = watched();
+    const view = await readySession(t);
+    const watchId = t.manager.get(view.id).share!.watch.slice(3);
+    assert.throws(() => t.manager.restartNode(watchId, "node1"), { code: "watch_only" });
+    assert.throws(() => t.manager.restartNode(view.id, "node7"), { code: "node_not_found" });
+    assert.equal(t.manager.restartNode(view.id, "node1").status, "provisioning");
+    await t.manager.readyNode(view.id, "node1", 1000);
+    assert.deepEqual(t.runtime.restarts, [`engine ${view.id}/node1`]);
+    t.runtime.failStart = new Error("no room");
+    t.manager.addNode(view.id);
+    await settle();
+    assert.equal(t.manager.nodeState(view.id, "node2").status, "failed");
+    assert.throws(() => t.manager.restartNode(view.id, "node2"), { code: "node_failed" });
+  });
+
+  test("removing a node or ending the session stops its watch; later reports are ignored", async () => {
+    const t = watched();
+    const view = await readySession(t);
+    t.manager.addNode(view.id);
+    await t.manager.readyNode(view.id, "node2", 1000);
+    assert.ok(t.runtime.watchers.has(`${view.id}/node2`));
+    await t.manager.removeNode(view.id, "node2");
+    assert.ok(!t.runtime.watchers.has(`${view.id}/node2`));
+    await t.manager.delete(view.id);
+    assert.equal(t.runtime.watchers.size, 0);
+  });
+
+  test("adopted nodes are watched, and a pooled session whose node stops leaves the pool", async () => {
+    const t = watched();
+    const future = new Date(Date.now() + 60_000);
+    t.runtime.nodes.set("a", { sessionId: "a".repeat(24), name: "node1", expiresAt: future, running: true });
+    t.runtime.nodes.set("p", { sessionId: "p".repeat(24), name: "node1", expiresAt: future, running: true, pooled: true });
+    const pooledManager = new SessionManager(t.runtime, unlimited, {
+      instance: "t", sessionTtlMs: 60_000, maxSessions: 5, reaperIntervalMs: 60_000, poolSize: 1,
+    });
+    await pooledManager.adopt();
+    assert.ok(t.runtime.watchers.has(`${"a".repeat(24)}/node1`));
+    assert.ok(t.runtime.watchers.has(`${"p".repeat(24)}/node1`));
+    assert.equal(pooledManager.poolView.size, 1);
+    // An adopted node whose engine had stopped while no server watched: the watch's first report.
+    t.runtime.emitNode("a".repeat(24), "node1", { kind: "engine_stopped", exitStatus: 137, detail: "" });
+    assert.equal(pooledManager.nodeState("a".repeat(24), "node1").status, "stopped");
+    t.runtime.emitNode("p".repeat(24), "node1", { kind: "node_stopped", exitStatus: 0, detail: "" });
+    await settle();
+    assert.equal(pooledManager.poolView.size, 0);
+    assert.ok(t.runtime.removed.includes("p".repeat(24)));
+    pooledManager.stop();
+    assert.equal(t.runtime.watchers.size, 0, "stop ends every watch");
+  });
+
+  test("a node gone from the engine is failed: it cannot be restarted", async () => {
+    const t = watched();
+    const view = await readySession(t);
+    t.runtime.emitNode(view.id, "node1", { kind: "node_stopped", gone: true, detail: "the container is gone" });
+    const node = t.manager.nodeState(view.id, "node1");
+    assert.equal(node.status, "failed");
+    assert.match(node.message!, /gone/);
+    assert.throws(() => t.manager.restartNode(view.id, "node1"), { code: "node_failed" });
+  });
+});

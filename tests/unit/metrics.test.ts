@@ -101,6 +101,19 @@ describe("metrics", () => {
     assert.match(body, /^playground_sessions_active 0$/m);
   });
 
+  test("stopped nodes show in the gauge and are counted by what stopped", async () => {
+    const t = setup();
+    const a = await t.manager.create("client");
+    await t.manager.readyNode(a.id, "node1", 1000);
+    let body = await text(t.metrics);
+    assert.match(body, /^playground_nodes_stopped_total\{what="engine"\} 0$/m);
+    t.runtime.emitNode(a.id, "node1", { kind: "engine_stopped", exitStatus: 137, detail: "" });
+    body = await text(t.metrics);
+    assert.match(body, /^playground_nodes\{status="stopped"\} 1$/m);
+    assert.match(body, /^playground_nodes_stopped_total\{what="engine"\} 1$/m);
+    assert.match(body, /^playground_nodes_stopped_total\{what="node"\} 0$/m);
+  });
+
   test("a dead engine reads as 0 without holding the scrape, and checks are cached", async () => {
     let calls = 0;
     const hang = () => {

@@ -9,7 +9,14 @@ export const TEMPLATE_CHOICES = [
 ] as const;
 
 function Dot({ status }: { status: NodeView["status"] }) {
-  const colour = status === "ready" ? "bg-emerald-400" : status === "failed" ? "bg-red-400" : "animate-pulse bg-amber-400";
+  const colour =
+    status === "ready"
+      ? "bg-emerald-400"
+      : status === "failed"
+        ? "bg-red-400"
+        : status === "stopped"
+          ? "bg-amber-500 ring-2 ring-amber-500/30"
+          : "animate-pulse bg-amber-400";
   return <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${colour}`} />;
 }
 
@@ -54,6 +61,7 @@ export default function NodeTabs({ nodes, selected, onSelect, controls }: Props)
                 <span data-testid={active ? "node-name" : undefined} className="font-mono text-slate-100">
                   {n.name}
                 </span>
+                {n.status === "stopped" && <span className="text-xs text-amber-300">stopped</span>}
                 {n.ip && <span className="hidden font-mono text-xs text-slate-400 sm:inline">{n.ip}</span>}
               </button>
               {controls && (
