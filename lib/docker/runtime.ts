@@ -546,24 +546,24 @@ export class DockerRuntime implements SandboxRuntime {
   /** Runs argv in a container; `node` names it in errors. */
   private async execIn(container: Docker.Container, node: string, cmd: string[], { timeoutMs }: ExecOptions): Promise<ExecResult> {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    let exec: Docker.Exec;
-    try {
-      // Docker has no way to kill an exec, so the command runs under timeout(1):
-      // the node itself ends it, and its children, when time is up.
-      exec = await container.exec({
+    // 404: the node is gone (removed with its execs, perhaps while this one ran); 409: it is not running.
+    const gone = (e: unknown) => {
+      if (statusOf(e) === 404 || statusOf(e) === 409) throw new NodeNotReadyError(node, "it is not running any more");
+      throw e;
+    };
+    // Docker has no way to kill an exec, so the command runs under timeout(1):
+    // the node itself ends it, and its children, when time is up.
+    const exec = await container
+      .exec({
         Cmd: ["timeout", "--kill-after=2", String(seconds), ...cmd],
         AttachStdout: true,
         AttachStderr: true,
         Tty: false,
         WorkingDir: "/root",
-      });
-    } catch (e) {
-      // 404: the node is gone; 409: it is not running.
-      if (statusOf(e) === 404 || statusOf(e) === 409) throw new NodeNotReadyError(node, "it is not running any more");
-      throw e;
-    }
+      })
+      .catch(gone);
     const started = Date.now();
-    const stream = await exec.start({ hijack: true, stdin: false });
+    const stream = await exec.start({ hijack: true, stdin: false }).catch(gone);
     const stdout = new Collector();
     const stderr = new Collector();
     this.docker.modem.demuxStream(stream, stdout, stderr);
@@ -587,7 +587,7 @@ export class DockerRuntime implements SandboxRuntime {
         reject(engineError(e));
       });
     });
-    const { ExitCode } = await exec.inspect();
+    const { ExitCode } = await exec.inspect().catch(gone);
     const exitCode = ExitCode ?? 124;
     const result: ExecResult = { exitCode, stdout: stdout.text(), stderr: stderr.text() };
     const overtime = Date.now() - started >= seconds * 1000 - 50;

@@ -42,6 +42,13 @@ export class NodeNotFoundError extends PlaygroundError {
   }
 }
 
+/** The node, or its whole session, was removed while something ran in it. */
+export class NodeRemovedError extends PlaygroundError {
+  constructor(node: string, during: string) {
+    super("node_removed", `${node} was removed while ${during}.`, 410);
+  }
+}
+
 /** The node exists but is not (yet, or any more) able to run commands. */
 export class NodeNotReadyError extends PlaygroundError {
   constructor(node: string, why: string) {

@@ -14,6 +14,7 @@ import {
   ImagesMissingError,
   NodeNotFoundError,
   NodeNotReadyError,
+  NodeRemovedError,
   PlaygroundError,
   SessionNotFoundError,
   BadRequestError,
@@ -540,8 +541,22 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     const limit = timeoutMs ?? this.opts.defaultExecTimeoutMs ?? 30_000;
     const started = this.now();
     await this.readyNode(id, name, limit);
+    const node = this.findNode(id, name);
+    // Removing the node (or ending the session) kills what runs in it: say so, whatever the engine answered.
+    const cutOff = () => {
+      if (session.ending) return new PlaygroundError("session_ended", "The session ended while the command ran.", 410);
+      if (session.nodes.get(name) !== node) return new NodeRemovedError(name, "the command ran");
+    };
     const left = Math.max(1000, limit - (this.now() - started));
-    return this.runtime.exec(session.id, name, cmd, { timeoutMs: left });
+    let result: ExecResult;
+    try {
+      result = await this.runtime.exec(session.id, name, cmd, { timeoutMs: left });
+    } catch (e) {
+      throw cutOff() ?? e;
+    }
+    const error = cutOff();
+    if (error) throw error;
+    return result;
   }
 
   /**
@@ -721,7 +736,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
         }
         throw e;
       }
-      if (!current()) throw new PlaygroundError("node_removed", `${name} was removed while it restarted`, 410);
+      if (!current()) throw new NodeRemovedError(name, "it restarted");
       if (what === "node") this.watch(session, node);
       this.markReady(session, node, this.now() - started);
     })();

@@ -80,7 +80,16 @@ describe("the session workspace on the real engine", () => {
     const bad = await server.api(`/api/sessions/${s.id}/nodes`, json({ image: "evil" }));
     assert.equal(bad.status, 400);
 
+    // A command still running in node3 when it goes is answered as the node's going, not as a server error.
+    const logsBefore = server.logs.length;
+    const running = server.api(`/api/sessions/${s.id}/nodes/node3/exec`, json({ cmd: ["sleep", "30"], timeoutMs: 60_000 }));
+    await until("sleep running in node3", async () => ((await server.exec(s.id, ["pgrep", "-x", "sleep"], "node3")).exitCode === 0 ? true : undefined));
     assert.equal((await server.api(`/api/sessions/${s.id}/nodes/node3`, { method: "DELETE" })).status, 204);
+    const cut = await running;
+    const answer = (await cut.json()) as { error: { code: string; message: string } };
+    assert.equal(cut.status, 410, JSON.stringify(answer));
+    assert.deepEqual(answer.error, { code: "node_removed", message: "node3 was removed while the command ran." });
+    assert.deepEqual(server.logs.slice(logsBefore).filter((l) => l.includes('"level":"error"')), []);
     assert.equal((await server.api(`/api/sessions/${s.id}/nodes/node3`)).status, 404);
     await assert.rejects(nodeContainer(server.instance, s.id, "node3").inspect(), /no such container/i);
     assert.equal((await server.api(`/api/sessions/${s.id}/nodes/node9`, { method: "DELETE" })).status, 404);

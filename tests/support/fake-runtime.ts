@@ -24,7 +24,7 @@ export class FakeRuntime implements SandboxRuntime {
   /** Nodes removed one by one: "session/node". */
   readonly removedNodes: string[] = [];
   /** Answers for exec, by the command's first word; default: echo the argv. */
-  readonly answers = new Map<string, (node: string, cmd: string[]) => ExecResult>();
+  readonly answers = new Map<string, (node: string, cmd: string[]) => ExecResult | Promise<ExecResult>>();
   private nextIp = 2;
   readonly execs: { sessionId: string; node: string; cmd: string[] }[] = [];
   /** What each node's claim file holds (pooled sessions handed out). */

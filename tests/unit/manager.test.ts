@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
+import type { ExecResult } from "../../lib/protocol";
 import { EngineUnavailableError } from "../../lib/sessions/errors";
 import { SessionManager } from "../../lib/sessions/manager";
 import type { CreationLimiter } from "../../lib/sessions/rate-limit";
@@ -214,6 +215,39 @@ describe("SessionManager", () => {
     assert.equal(result.exitCode, 0);
     assert.deepEqual(t.runtime.execs[0]?.cmd, ["echo", "a b; rm -rf /"]);
     await assert.rejects(t.manager.exec(view.id, "node9", ["true"]), { code: "node_not_found" });
+  });
+
+  test("a command cut off by removing its node or ending the session says so, whatever the engine answered", async () => {
+    const view = await t.manager.create("client");
+    t.manager.addNode(view.id);
+    await t.manager.readyNode(view.id, "node2", 1000);
+    // The engine may answer a killed process (137) or fail to find the exec at all.
+    const outcomes: (() => Promise<ExecResult>)[] = [
+      async () => ({ exitCode: 137, stdout: "", stderr: "" }),
+      async () => {
+        throw new Error("no such exec");
+      },
+    ];
+    for (const outcome of outcomes) {
+      let finish!: () => void;
+      t.runtime.answers.set("sleep", () => new Promise<void>((r) => (finish = r)).then(outcome));
+      const onNode2 = t.manager.exec(view.id, "node2", ["sleep", "9"]);
+      await new Promise((r) => setTimeout(r, 5));
+      const removal = t.manager.removeNode(view.id, "node2");
+      finish();
+      await assert.rejects(onNode2, { code: "node_removed", status: 410, message: "node2 was removed while the command ran." });
+      await removal;
+      t.manager.addNode(view.id);
+      await t.manager.readyNode(view.id, "node2", 1000);
+    }
+    let finish!: () => void;
+    t.runtime.answers.set("sleep", () => new Promise<void>((r) => (finish = r)).then(() => ({ exitCode: 137, stdout: "", stderr: "" })));
+    const onNode1 = t.manager.exec(view.id, "node1", ["sleep", "9"]);
+    await new Promise((r) => setTimeout(r, 5));
+    const ending = t.manager.delete(view.id);
+    finish();
+    await assert.rejects(onNode1, { code: "session_ended", status: 410 });
+    await ending;
   });
 });
 
