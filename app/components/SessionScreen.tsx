@@ -48,12 +48,14 @@ const TerminalPane = dynamic(() => import("./TerminalPane"), {
 
 type Phase =
   | { kind: "loading" }
-  | { kind: "error"; message: string }
+  /** `retrying`: the server or the engine is away for now, so the page asks again by itself. */
+  | { kind: "error"; message: string; retrying: boolean }
   | { kind: "live"; view: SessionView; skewMs: number }
   | { kind: "gone"; reason: GoneReason };
 
 const POLL_MS = 1000;
 const IDLE_POLL_MS = 4000;
+const RETRY_MS = 3000;
 
 export default function SessionScreen({ id }: { id: string }) {
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
@@ -84,7 +86,8 @@ export default function SessionScreen({ id }: { id: string }) {
       if (seq !== requestSeq.current) return;
       if (err instanceof ApiError && err.status === 404) return goGone("missing");
       // While the terminal is up, a failed poll is not worth tearing it down: the next poll may work.
-      setPhase((prev) => (prev.kind === "live" || prev.kind === "gone" ? prev : { kind: "error", message: messageOf(err) }));
+      const retrying = err instanceof ApiError && (err.status === 0 || err.status >= 500);
+      setPhase((prev) => (prev.kind === "live" || prev.kind === "gone" ? prev : { kind: "error", message: messageOf(err), retrying }));
     }
   }, [id, goGone]);
 
@@ -100,6 +103,13 @@ export default function SessionScreen({ id }: { id: string }) {
     const timer = setInterval(() => void load(), provisioning ? POLL_MS : IDLE_POLL_MS);
     return () => clearInterval(timer);
   }, [phase.kind, provisioning, load]);
+
+  const retrying = phase.kind === "error" && phase.retrying;
+  useEffect(() => {
+    if (!retrying) return;
+    const timer = setInterval(() => void load(), RETRY_MS);
+    return () => clearInterval(timer);
+  }, [retrying, load]);
 
   const isLive = phase.kind === "live";
   useEffect(() => {
@@ -251,6 +261,7 @@ export default function SessionScreen({ id }: { id: string }) {
     return (
       <LoadError
         message={phase.message}
+        retrying={phase.retrying}
         onRetry={() => {
           setPhase({ kind: "loading" });
           void load();
@@ -496,7 +507,7 @@ function Loading() {
   );
 }
 
-function LoadError({ message, onRetry }: { message: string; onRetry: () => void }) {
+function LoadError({ message, retrying, onRetry }: { message: string; retrying: boolean; onRetry: () => void }) {
   return (
     <main className="flex min-h-dvh items-center justify-center px-6">
       <div
@@ -506,6 +517,11 @@ function LoadError({ message, onRetry }: { message: string; onRetry: () => void 
       >
         <h1 className="text-xl font-semibold text-red-100">The session could not be loaded</h1>
         <p className="text-red-200/90">{message}</p>
+        {retrying && (
+          <p data-testid="auto-retry" className="flex items-center gap-2 text-sm text-red-200/70">
+            <Spinner /> Trying again every few seconds; the page comes back by itself.
+          </p>
+        )}
         <button
           type="button"
           data-testid="retry"

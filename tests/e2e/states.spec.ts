@@ -31,18 +31,46 @@ test("too many new sessions says when to try again", async ({ page }) => {
   await expect(page.getByTestId("start-error")).toContainText("42");
 });
 
-test("an unreachable engine is explained on the session page, with a way to retry", async ({ page }) => {
+test("an unreachable engine is explained on the session page, which tries again by itself until it answers", async ({ page }) => {
   const id = "b".repeat(24);
   let calls = 0;
+  let engineBack = false;
   await page.route(`**/api/sessions/${id}`, (route) => {
     calls++;
-    return route.fulfill(error(503, "engine_unavailable", "The Docker engine is not reachable (connect ENOENT). The operator should check that dockerd is running."));
+    return route.fulfill(
+      engineBack
+        ? error(404, "session_not_found", "This session does not exist or has ended. Start a new playground.")
+        : error(503, "engine_unavailable", "The Docker engine is not reachable (connect ENOENT). The operator should check that dockerd is running."),
+    );
   });
   await page.goto(`/s/${id}`);
   await expect(page.getByTestId("session-error")).toContainText("Docker engine is not reachable");
+  await expect(page.getByTestId("auto-retry")).toBeVisible();
+  // Without a click, it asks again; a click asks at once.
+  const first = calls;
+  await expect.poll(() => calls, { timeout: 10_000 }).toBeGreaterThan(first);
   const before = calls;
   await page.getByTestId("retry").click();
   await expect.poll(() => calls).toBeGreaterThan(before);
+  await page.screenshot({ path: "test-results/engine-unreachable-page.png" });
+  // When the server knows again, the page says what it knows.
+  engineBack = true;
+  await expect(page.getByTestId("session-gone")).toContainText("does not exist", { timeout: 10_000 });
+});
+
+test("a refused session (4xx) is not asked for again and again", async ({ page }) => {
+  const id = "d".repeat(24);
+  let calls = 0;
+  await page.route(`**/api/sessions/${id}`, (route) => {
+    calls++;
+    return route.fulfill(error(400, "bad_request", "That is not a session id."));
+  });
+  await page.goto(`/s/${id}`);
+  await expect(page.getByTestId("session-error")).toContainText("not a session id");
+  await expect(page.getByTestId("auto-retry")).toBeHidden();
+  const seen = calls;
+  await page.waitForTimeout(4000);
+  expect(calls).toBe(seen);
 });
 
 test("a node that failed to start shows why", async ({ page }) => {
