@@ -123,6 +123,12 @@ async function main() {
   server.on("upgrade", (req, socket, head) => {
     if (!proxy.handleUpgrade(req, socket, head)) sockets.handleUpgrade(req, socket, head);
   });
+  // Next keeps the process alive after an uncaught error: a port that is taken must stop it here.
+  server.once("error", (e: NodeJS.ErrnoException) => {
+    log("listen_failed", { error: String(e), hint: e.code === "EADDRINUSE" ? `port ${config.port} is taken: stop what uses it, or set PORT` : undefined });
+    manager.stop();
+    process.exit(1);
+  });
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
