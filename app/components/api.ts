@@ -49,11 +49,18 @@ async function toApiError(res: Response): Promise<ApiError> {
 
 async function request(path: string, init?: RequestInit): Promise<Response> {
   let res: Response;
-  try {
-    res = await fetch(path, { cache: "no-store", ...init });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw new ApiError(0, "network_error", NETWORK_MESSAGE);
+  // A read that failed to connect is asked once more: Chromium drops connections being made
+  // whenever the machine's network interfaces change (ERR_NETWORK_CHANGED), as Docker's do.
+  const attempts = (init?.method ?? "GET") === "GET" ? 2 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(path, { cache: "no-store", ...init });
+      break;
+    } catch (err) {
+      if (err instanceof DOMException && err.name === "AbortError") throw err;
+      if (attempt >= attempts) throw new ApiError(0, "network_error", NETWORK_MESSAGE);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
   if (!res.ok) throw await toApiError(res);
   return res;

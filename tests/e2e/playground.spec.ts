@@ -33,6 +33,24 @@ test("an unknown session says so and offers a new one", async ({ page }) => {
   await expect(page.getByTestId("session-gone")).toContainText(/does not exist|ended/i);
 });
 
+test("a script chunk that fails to load (as when Docker changes the network) reloads the page once, which then works", async ({ page }) => {
+  // Chromium fails connections being made when interfaces change (ERR_NETWORK_CHANGED); the first chunk fails the same way here.
+  let failed = "";
+  await page.route("**/_next/static/chunks/**", (route) => {
+    if (failed || !route.request().url().endsWith(".js")) return route.continue();
+    failed = route.request().url();
+    return route.abort("internetdisconnected");
+  });
+  let documents = 0;
+  page.on("request", (r) => {
+    if (r.isNavigationRequest()) documents++;
+  });
+  await page.goto(`/s/${"e".repeat(24)}`);
+  await expect(page.getByTestId("session-gone")).toContainText(/does not exist|ended/i);
+  expect(failed).toMatch(/\/_next\/static\/chunks\/.+\.js$/);
+  expect(documents).toBe(2);
+});
+
 test("a page refresh keeps the same shell", async ({ page }) => {
   await page.goto("/");
   await page.getByTestId("start-session").click();

@@ -58,6 +58,25 @@ test("an unreachable engine is explained on the session page, which tries again 
   await expect(page.getByTestId("session-gone")).toContainText("does not exist", { timeout: 10_000 });
 });
 
+test("a read whose connection fails is asked again at once, without an error on the page", async ({ page }) => {
+  const id = "f".repeat(24);
+  let calls = 0;
+  await page.route(`**/api/sessions/${id}`, (route) => {
+    calls++;
+    return calls === 1 ? route.abort("internetdisconnected") : route.fulfill(error(404, "session_not_found", "This session does not exist or has ended."));
+  });
+  // Records whether the error card was ever shown, however briefly.
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="session-error"]')) document.documentElement.dataset.sawError = "yes";
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(`/s/${id}`);
+  await expect(page.getByTestId("session-gone")).toContainText("does not exist");
+  expect(calls).toBe(2);
+  expect(await page.evaluate(() => document.documentElement.dataset.sawError ?? "no")).toBe("no");
+});
+
 test("a refused session (4xx) is not asked for again and again", async ({ page }) => {
   const id = "d".repeat(24);
   let calls = 0;
