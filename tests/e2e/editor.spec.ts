@@ -4,7 +4,8 @@
  * diagnostics of an invalid subnet and an undeclared network at their lines;
  * nothing is fetched from outside while the editor loads.
  */
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { run, terminalText } from "./terminal";
 
 interface Marker {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { terminalText } from "./terminal";
 
 test("start a playground, run docker in the terminal, end the session", async ({ page }) => {

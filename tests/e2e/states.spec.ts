@@ -4,7 +4,7 @@
  * can be seen without emptying the engine; the answers' shapes are the
  * ones the integration tests check on the real server.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) => ({
   status,

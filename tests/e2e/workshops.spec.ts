@@ -4,7 +4,8 @@
  * link to a step, lesson markup that must not run, and a class: an attendee
  * joins with a name and the instructor's page shows their step live.
  */
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 async function checkUntil(page: Page, passed: boolean) {
   await expect(async () => {

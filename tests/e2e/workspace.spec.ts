@@ -3,7 +3,8 @@
  * a published port opened through its link, a watch-only link, an upload,
  * and the Docker panel with a container and its image's layers.
  */
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { terminalText, run } from "./terminal";
 
 async function startSession(page: Page): Promise<string> {
