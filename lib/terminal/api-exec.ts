@@ -20,6 +20,25 @@ export function apiExec(docker: Docker, instance: string): SpawnTerminal {
     // The exec starts asynchronously: what arrives meanwhile waits here.
     const queued: string[] = [];
     let wanted = size;
+    /**
+     * One resize request at a time, the newest size last: two in flight may
+     * be applied in either order, and the shell could keep the older size.
+     */
+    let applied: { cols: number; rows: number } | undefined;
+    let resizing = false;
+    const applySize = async () => {
+      if (!exec || !stream || resizing) return;
+      resizing = true;
+      try {
+        while (!ended && (applied?.cols !== wanted.cols || applied?.rows !== wanted.rows)) {
+          const next = wanted;
+          await exec.resize({ h: next.rows, w: next.cols }).catch(() => {});
+          applied = next;
+        }
+      } finally {
+        resizing = false;
+      }
+    };
     let paused = false;
     let ended = false;
     const exit = (code: number, lost = false) => {
@@ -57,14 +76,14 @@ export function apiExec(docker: Docker, instance: string): SpawnTerminal {
       s.on("error", done);
       if (paused) s.pause();
       for (const data of queued.splice(0)) s.write(data);
-      await exec.resize({ h: wanted.rows, w: wanted.cols }).catch(() => {});
+      await applySize();
     })().catch((e: unknown) => exit(-1, engineLost(e)));
 
     return {
       write: (data) => (stream ? void stream.write(data) : void queued.push(data)),
       resize: (cols, rows) => {
         wanted = { cols, rows };
-        exec?.resize({ h: rows, w: cols }).catch(() => {});
+        void applySize();
       },
       pause: () => {
         paused = true;
