@@ -37,9 +37,11 @@ async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const dev = process.env.NODE_ENV !== "production";
 
-  // dockerode reads DOCKER_HOST itself, or uses the default socket. Every request gets a
-  // deadline, and a failed connection becomes engine_unavailable (lib/docker/engine.ts).
-  const docker = withDeadlines(new Docker());
+  // The playground engine's socket (NODE_ISOLATION=userns), or what dockerode finds itself
+  // (DOCKER_HOST, or the default socket). Every request gets a deadline, and a failed
+  // connection becomes engine_unavailable (lib/docker/engine.ts).
+  const socketPath = config.engineHost?.startsWith("unix://") ? config.engineHost.slice("unix://".length) : undefined;
+  const docker = withDeadlines(new Docker(socketPath ? { socketPath } : undefined));
   const runtime = new DockerRuntime(docker, config.node);
   const manager = new SessionManager(runtime, memoryLimiter(config.rateLimitSessions, config.rateLimitWindowMs), {
     instance: config.instance,
@@ -54,7 +56,7 @@ async function main() {
     log,
   });
   const spawnTerminal =
-    config.terminalBackend === "api" ? apiExec(docker, config.instance) : ptyDockerExec(config.instance, process.env);
+    config.terminalBackend === "api" ? apiExec(docker, config.instance) : ptyDockerExec(config.instance, { ...process.env, DOCKER_HOST: config.engineHost });
   const terminals = new TerminalService(manager, spawnTerminal);
   const ports = new PortWatcher(runtime, manager);
   // Each node serves its engine's API on port 2375 of the session's network.

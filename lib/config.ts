@@ -18,6 +18,18 @@ const schema = z.object({
   /** Separates the sandboxes of several playgrounds sharing one engine. */
   PLAYGROUND_INSTANCE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/).default("default"),
   SANDBOX_IMAGE: z.string().default("playground/sandbox:latest"),
+  /**
+   * How nodes are kept from the host. userns: every node runs on the
+   * playground engine (sandbox/engine.sh), whose user-namespace remapping
+   * makes root in a node an unprivileged uid on the host. none: nodes run on
+   * the host's engine as root of the host's user namespace, with CAP_SYS_ADMIN
+   * there (for hosts where remapping is impossible; see the README).
+   */
+  NODE_ISOLATION: z.enum(["userns", "none"]).default("userns"),
+  /** The playground engine's socket, used with NODE_ISOLATION=userns unless DOCKER_HOST names an engine. */
+  PLAYGROUND_ENGINE_SOCKET: z.string().min(1).default("/run/playground/engine.sock"),
+  /** The engine to use (as for the docker CLI); by default the playground engine, or the host's with NODE_ISOLATION=none. */
+  DOCKER_HOST: z.string().optional(),
   REGISTRY_CONTAINER: z.string().default("playground-registry"),
   SESSION_TTL_MS: int(4 * 3600_000, 10_000),
   /** How much "Extend" adds to a session's time. */
@@ -80,8 +92,11 @@ export interface Config {
   trustProxy: boolean;
   metricsPublic: boolean;
   instance: string;
+  /** What dockerode and the docker CLI connect to; undefined = the host's default socket. */
+  engineHost?: string;
   node: {
     instance: string;
+    isolation: "userns" | "none";
     sandboxImage: string;
     registryContainer: string;
     nodeMemoryBytes: number;
@@ -125,8 +140,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY === "true",
     metricsPublic: e.METRICS_PUBLIC === "true",
     instance: e.PLAYGROUND_INSTANCE,
+    engineHost: e.DOCKER_HOST || (e.NODE_ISOLATION === "userns" ? `unix://${e.PLAYGROUND_ENGINE_SOCKET}` : undefined),
     node: {
       instance: e.PLAYGROUND_INSTANCE,
+      isolation: e.NODE_ISOLATION,
       sandboxImage: e.SANDBOX_IMAGE,
       registryContainer: e.REGISTRY_CONTAINER,
       nodeMemoryBytes: e.NODE_MEMORY_MB * 1024 * 1024,

@@ -124,6 +124,12 @@ export interface HealthView {
   ok: boolean;
   engine: { reachable: boolean; version?: string; message?: string };
   images: { sandbox: boolean; registry: boolean; message?: string };
+  /**
+   * NODE_ISOLATION in force: userns (root in a node is an unprivileged uid on
+   * the host) or none (root in a node is root of the host's user namespace).
+   * ok is false when the engine cannot give what is configured.
+   */
+  isolation: { mode: "userns" | "none"; ok: boolean; message?: string };
   sessions: { active: number; max: number };
   /** Sessions started ahead: how many exist, how many are ready, how many are wanted. */
   pool: { size: number; ready: number; target: number };

@@ -35,3 +35,17 @@ esac
 # Rules of earlier versions of this script.
 iptables -D DOCKER-USER -i pg-+ -d 169.254.0.0/16 -j DROP 2>/dev/null || true
 iptables -C DOCKER-USER -i pg-+ -j "$forward" 2>/dev/null || iptables -I DOCKER-USER 1 -i pg-+ -j "$forward"
+
+# The playground engine's namespace (sandbox/engine.sh) is routed through the
+# veth pg-uplink, which the host engine's rules do not know: what leaves it
+# passes the same checks, then is let out (the host engine may have set
+# FORWARD's policy to DROP); what comes to it from other networks is refused
+# unless it answers a connection from inside. The host itself reaches nodes
+# without forwarding.
+uplink=PLAYGROUND-UPLINK
+iptables -N "$uplink" 2>/dev/null || iptables -F "$uplink"
+iptables -A "$uplink" -i pg-uplink -j "$forward"
+iptables -A "$uplink" -i pg-uplink -j ACCEPT
+iptables -A "$uplink" -o pg-uplink -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -A "$uplink" -o pg-uplink -j DROP
+iptables -C FORWARD -j "$uplink" 2>/dev/null || iptables -I FORWARD 1 -j "$uplink"

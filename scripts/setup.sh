@@ -2,8 +2,13 @@
 # Makes this machine ready to serve the playground, installing what is
 # missing: the Node packages, a Docker engine (Debian's docker.io, when run as
 # root on Debian or Ubuntu), the sandbox images and the registry.
-#   scripts/setup.sh           everything the server needs
-#   scripts/setup.sh --build   and the production build of the web app
+#   scripts/setup.sh                everything the server needs
+#   scripts/setup.sh --build        and the production build of the web app
+#   scripts/setup.sh --host-engine  (with --build or alone) the host's own engine too, for
+#                                   a compose deployment beside the playground engine
+# With NODE_ISOLATION=userns (the default), nodes and their images live on the
+# playground engine (sandbox/engine.sh), which this starts as root; with
+# NODE_ISOLATION=none, on the host's engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +49,7 @@ no_engine_help() {
 }
 
 ensure_engine() {
-  engine_answers && return
+  DOCKER_HOST=${host_docker_host:-} engine_answers && return
   [ -z "${DOCKER_HOST:-}" ] && can_apt || no_engine_help
   command -v dockerd >/dev/null && command -v docker >/dev/null || apt_install docker.io
   if [ -d /run/systemd/system ] && systemctl start docker 2>/dev/null; then
@@ -53,8 +58,35 @@ ensure_engine() {
     say "starting dockerd (log: /var/log/playground-dockerd.log)"
     setsid nohup dockerd >/var/log/playground-dockerd.log 2>&1 < /dev/null &
   fi
-  for _ in $(seq 1 60); do engine_answers && return; sleep 0.5; done
+  for _ in $(seq 1 60); do DOCKER_HOST=${host_docker_host:-} engine_answers && return; sleep 0.5; done
   die "dockerd did not answer within 30 s; see /var/log/playground-dockerd.log"
+}
+
+isolation=${NODE_ISOLATION:-userns}
+engine_socket=${PLAYGROUND_ENGINE_SOCKET:-/run/playground/engine.sock}
+host_docker_host=${DOCKER_HOST:-}
+
+# The playground engine (NODE_ISOLATION=userns): every later docker command here uses it.
+ensure_playground_engine() {
+  if [ -n "${DOCKER_HOST:-}" ] && [ "$DOCKER_HOST" != "unix://$engine_socket" ]; then
+    say "NODE_ISOLATION=userns with DOCKER_HOST=$DOCKER_HOST: using that engine, which must remap user namespaces"
+    engine_answers || no_engine_help
+    return
+  fi
+  export DOCKER_HOST=unix://$engine_socket
+  engine_answers && return
+  is_root || die "the playground engine does not answer at $engine_socket, and starting it needs root:
+    sudo bash sandbox/engine.sh start     (then run this again)
+  or set NODE_ISOLATION=none to run nodes on the host's engine, as root of this host (see the README's Security section)."
+  command -v dockerd >/dev/null && command -v docker >/dev/null || { can_apt || die "dockerd is missing: install Docker Engine (Debian: docker.io)"; apt_install docker.io; }
+  bash sandbox/engine.sh start
+}
+
+# The host engine gets the Debian base of the playground engine for the compose build.
+share_base_with_host() {
+  DOCKER_HOST=$host_docker_host docker image inspect debian:trixie-slim >/dev/null 2>&1 && return
+  say "copying debian:trixie-slim to the host's engine (for docker compose builds)"
+  docker save debian:trixie-slim | DOCKER_HOST=$host_docker_host docker load -q >/dev/null
 }
 
 # Keeps sessions away from the host's own services and cloud metadata.
@@ -78,9 +110,27 @@ ensure_web_build() {
   echo "$hash" > .next/.playground-build
 }
 
+build_web=false
+with_host_engine=false
+for arg in "$@"; do
+  case $arg in
+    --build) build_web=true ;;
+    --host-engine) with_host_engine=true ;;
+    *) die "unknown option $arg (--build, --host-engine)" ;;
+  esac
+done
+
 ensure_node_packages
-ensure_engine
+case $isolation in
+  userns)
+    if $with_host_engine; then ensure_engine; fi
+    ensure_playground_engine
+    ;;
+  none) ensure_engine ;;
+  *) die "NODE_ISOLATION must be userns or none, not $isolation" ;;
+esac
 ensure_firewall
 bash sandbox/build.sh
-if [ "${1:-}" = --build ]; then ensure_web_build; fi
+if [ "$isolation" = userns ] && $with_host_engine; then share_base_with_host; fi
+if $build_web; then ensure_web_build; fi
 say "ready"

@@ -6,7 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
-bash scripts/setup.sh --build
+# The host's own engine too: the compose test deploys the app there, beside the playground engine.
+bash scripts/setup.sh --build --host-engine
+# Every test, and every server a test starts, uses the engine the nodes run on.
+if [ "${NODE_ISOLATION:-userns}" = userns ] && [ -z "${DOCKER_HOST:-}" ]; then
+  export DOCKER_HOST=unix://${PLAYGROUND_ENGINE_SOCKET:-/run/playground/engine.sock}
+fi
 
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

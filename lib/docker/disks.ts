@@ -26,7 +26,7 @@ export const DISK_MOUNT_OPTIONS = "noinit_itable,discard";
 const LOOP_MAJOR = 7;
 
 /**
- * What the keeper runs: `create NAME BYTES` prints the loop device of a new
+ * What the keeper runs: `create NAME BYTES UID:GID` prints the loop device of a new
  * disk; `remove PATTERN...` detaches and deletes disks (a pattern may end in
  * *); `list` prints the names. A disk still mounted is detached by the kernel
  * once unmounted.
@@ -60,7 +60,8 @@ case $cmd in
     remove "$img"
     truncate -s "$2" "$img"
     # A fresh sparse file reads as zeros: nothing needs zeroing now or later.
-    mkfs.ext4 -q -F -m 0 -E lazy_itable_init=1,lazy_journal_init=1,nodiscard "$img"
+    # Its root belongs to the node's root: uid 0, or the first uid of a remapped range.
+    mkfs.ext4 -q -F -m 0 -E "lazy_itable_init=1,lazy_journal_init=1,nodiscard,root_owner=$3" "$img"
     for _ in $(seq 50); do
       nodes
       # A concurrent create may take the free device first: try again.
@@ -112,8 +113,9 @@ export class DiskKeeper {
   }
 
   /** Makes a disk of `bytes`; resolves to its loop device, for the node's volume. */
-  async create(sessionId: string, node: string, bytes: number): Promise<string> {
-    const out = await this.run(["create", diskName(sessionId, node), String(Math.floor(bytes))], 60_000);
+  async create(sessionId: string, node: string, bytes: number, owner = "0:0"): Promise<string> {
+    if (!/^\d+:\d+$/.test(owner)) throw new Error(`bad owner: ${owner}`);
+    const out = await this.run(["create", diskName(sessionId, node), String(Math.floor(bytes)), owner], 60_000);
     const device = out.trim();
     if (!/^\/dev\/loop[0-9]+$/.test(device)) throw new Error(`the disk keeper answered ${JSON.stringify(out)}, not a loop device`);
     return device;
@@ -194,7 +196,10 @@ export class DiskKeeper {
           Labels,
           HostConfig: {
             CapDrop: ["ALL"],
-            CapAdd: ["MKNOD"],
+            // DAC_OVERRIDE: on an engine that remaps user namespaces, its volume belongs to the remapped root.
+            CapAdd: ["MKNOD", "DAC_OVERRIDE"],
+            // The host's user namespace even on such an engine: loop devices and mknod need it.
+            UsernsMode: "host",
             SecurityOpt: ["no-new-privileges"],
             ReadonlyRootfs: true,
             NetworkMode: "none",

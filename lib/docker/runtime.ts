@@ -48,7 +48,11 @@ const HOLDERS_CGROUP = "/playground";
 /** What nodes depend on in the host's engine; asked once. */
 interface HostFacts {
   cgroupVersion: "1" | "2";
-  /** Whether nodes run inside a limits holder (cgroup v1 with the cgroupfs driver). */
+  /** Whether the engine remaps user namespaces (dockerd --userns-remap): root in a node is not root on the host. */
+  userns: boolean;
+  /** The host's uid:gid of root in a node: the first of the remapped range, or 0:0. */
+  rootOwner: string;
+  /** Whether nodes run inside a limits holder (cgroup v1 with the cgroupfs driver, no user namespaces). */
   holders: boolean;
 }
 /** How long the engine may take to say whether it is there (health, new sessions). */
@@ -113,12 +117,32 @@ export class DockerRuntime implements SandboxRuntime {
         ]),
         late,
       ]);
-      return { engine: { reachable: true, version }, sandboxImage: !!image, registryRunning: !!registry?.State.Running };
+      const host = await Promise.race([this.hostFacts(), late]);
+      return {
+        engine: { reachable: true, version },
+        sandboxImage: !!image,
+        registryRunning: !!registry?.State.Running,
+        isolation: this.isolation(host),
+      };
     } catch (e) {
       return { engine: { reachable: false, message: (e as Error).message }, sandboxImage: false, registryRunning: false };
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Whether the engine isolates nodes as NODE_ISOLATION asks. */
+  private isolation(host: HostFacts): NonNullable<RuntimeStatus["isolation"]> {
+    const mode = this.opts.isolation;
+    if (mode === "none" || host.userns) return { mode, ok: true };
+    return {
+      mode,
+      ok: false,
+      message:
+        "NODE_ISOLATION=userns, but the engine does not remap user namespaces. " +
+        "Start the playground engine (sudo bash sandbox/engine.sh start, which npm run setup does as root), " +
+        "or set NODE_ISOLATION=none to run nodes as root of this host (see the README's Security section).",
+    };
   }
 
   async createNetwork(sessionId: string, labels: SandboxLabels): Promise<void> {
@@ -154,13 +178,13 @@ export class DockerRuntime implements SandboxRuntime {
     const name = containerName(instance, spec.sessionId, spec.name);
     const labels = this.labels(spec.labels, { [LABEL.node]: spec.name, [LABEL.role]: "node" });
     const volume = volumeName(instance, spec.sessionId, spec.name);
+    const host = await this.hostFacts();
     let disk: Record<string, string> | undefined;
     if (this.opts.nodeDiskBytes > 0) {
       onProgress("making the node's disk");
-      const device = await this.disks.create(spec.sessionId, spec.name, this.opts.nodeDiskBytes);
+      const device = await this.disks.create(spec.sessionId, spec.name, this.opts.nodeDiskBytes, host.rootOwner);
       disk = { type: "ext4", device, o: DISK_MOUNT_OPTIONS };
     }
-    const host = await this.hostFacts();
     const cgroupParent = host.holders ? await this.startHolder(spec, labels) : undefined;
     await this.docker.createVolume({ Name: volume, Labels: labels, ...(disk ? { Driver: "local", DriverOpts: disk } : {}) });
     // CgroupnsMode, MaskedPaths and ReadonlyPaths are in the Engine API (1.41) but not in dockerode's types.
@@ -193,7 +217,13 @@ export class DockerRuntime implements SandboxRuntime {
       Image: this.opts.sandboxImage,
       Hostname: spec.name,
       Labels: labels,
-      Env: [`PLAYGROUND_REGISTRY_MIRROR=${REGISTRY_MIRROR_URL}`],
+      Env: [
+        `PLAYGROUND_REGISTRY_MIRROR=${REGISTRY_MIRROR_URL}`,
+        // In a user namespace, /proc/sys/net of the node's network namespace
+        // (made by the host) is read-only, and the inner dockerd 26 cannot turn
+        // IPv6 off on its containers' interfaces; this lets it go on without.
+        ...(host.userns ? ["DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1"] : []),
+      ],
       HostConfig: hostConfig,
       NetworkingConfig: {
         EndpointsConfig: { [networkName(instance, spec.sessionId)]: { Aliases: [spec.name] } },
@@ -210,9 +240,15 @@ export class DockerRuntime implements SandboxRuntime {
 
   private hostFacts(): Promise<HostFacts> {
     this.host ??= this.docker.info().then(
-      (info: { CgroupVersion?: string; CgroupDriver?: string }) => {
+      (info: { CgroupVersion?: string; CgroupDriver?: string; SecurityOptions?: string[]; DockerRootDir?: string }) => {
         const cgroupVersion = info.CgroupVersion === "2" ? "2" : "1";
-        return { cgroupVersion, holders: cgroupVersion === "1" && info.CgroupDriver === "cgroupfs" };
+        const userns = (info.SecurityOptions ?? []).some((o) => o.split(",").includes("name=userns"));
+        // A remapping engine keeps its data under <data root>/<uid>.<gid> of its root.
+        const remapped = userns ? /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir ?? "") : null;
+        const rootOwner = remapped ? `${remapped[1]}:${remapped[2]}` : "0:0";
+        // In a user namespace, the node's cgroup limit files belong to the host's
+        // root (sandbox/engine-runc.sh hands over only the directory): no holder.
+        return { cgroupVersion, userns, rootOwner, holders: !userns && cgroupVersion === "1" && info.CgroupDriver === "cgroupfs" };
       },
       (e: unknown) => {
         this.host = undefined;

@@ -89,6 +89,13 @@ export class ImagesMissingError extends PlaygroundError {
   }
 }
 
+/** NODE_ISOLATION=userns, but the engine does not remap user namespaces: no node may start on it. */
+export class IsolationUnavailableError extends PlaygroundError {
+  constructor(why: string) {
+    super("isolation_unavailable", `Nodes cannot be isolated from the host: ${why}`, 503);
+  }
+}
+
 export class BadRequestError extends PlaygroundError {
   constructor(message: string) {
     super("bad_request", message, 400);

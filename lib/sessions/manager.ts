@@ -12,6 +12,7 @@ import {
   ConflictError,
   EngineUnavailableError,
   ImagesMissingError,
+  IsolationUnavailableError,
   NodeNotFoundError,
   NodeNotReadyError,
   NodeRemovedError,
@@ -411,6 +412,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     }
     if (!status.sandboxImage) throw new ImagesMissingError("The sandbox image is missing");
     if (!status.registryRunning) throw new ImagesMissingError("The playground registry is not running");
+    if (status.isolation && !status.isolation.ok) throw new IsolationUnavailableError(status.isolation.message ?? "");
   }
 
   /**

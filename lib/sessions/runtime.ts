@@ -119,4 +119,6 @@ export interface RuntimeStatus {
   engine: { reachable: boolean; version?: string; message?: string };
   sandboxImage: boolean;
   registryRunning: boolean;
+  /** Whether the engine keeps nodes apart from the host as configured (NODE_ISOLATION); ok is false when it cannot. */
+  isolation?: { mode: "userns" | "none"; ok: boolean; message?: string };
 }

@@ -7,7 +7,8 @@
  *   BENCH_KEYS      keystrokes per echo series (default 500)
  *   BENCH_CYCLES    create/delete cycles for leftovers (default 100)
  *   BENCH_NEIGHBOURS sessions running a CPU hog and a fork bomb beside the measured one (default 10)
- *   BENCH_ONLY      comma-separated parts to run: core, javascript, workspace (default: all)
+ *   BENCH_ONLY      comma-separated parts to run: core, javascript, workspace, isolation (default: all)
+ *   BENCH_HOST_ENGINE the host's engine, for the isolation part's old runtime (default unix:///var/run/docker.sock)
  */
 import { spawn as spawnPty } from "node-pty";
 import { request } from "node:http";
@@ -181,8 +182,9 @@ async function throughputAndInterrupt(server: TestServer, sessionId: string) {
   return { mbPerS, interrupts };
 }
 
-function containerMemoryMiB(names: string[]): number {
-  const out = execFileSync("docker", ["stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", ...names]).toString();
+function containerMemoryMiB(names: string[], engineHost?: string): number {
+  const env = engineHost ? { ...process.env, DOCKER_HOST: engineHost } : process.env;
+  const out = execFileSync("docker", ["stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", ...names], { env }).toString();
   let total = 0;
   for (const line of out.trim().split("\n")) {
     const m = /\s([\d.]+)(KiB|MiB|GiB)\s*\//.exec(line);
@@ -326,6 +328,7 @@ async function main() {
     if (want("core")) await core(instance);
     if (want("javascript")) await javascript(instance);
     if (want("workspace")) await workspace(instance);
+    if (want("isolation")) await isolationPart(instance);
   } finally {
     await removeInstance(instance);
   }
@@ -333,6 +336,47 @@ async function main() {
   mkdirSync(".bench", { recursive: true });
   writeFileSync(".bench/results.json", JSON.stringify({ machine, when: new Date().toISOString(), results }, null, 2));
   printTable(machine);
+}
+
+/**
+ * The two runtimes side by side (NODE_ISOLATION): node start until ready and
+ * host memory per idle session, on the playground engine (user namespaces)
+ * and on the host's engine (none). Both engines need the images: setup with
+ * NODE_ISOLATION=none makes them on the host's.
+ */
+async function isolationPart(instance: string) {
+  const userns = process.env.DOCKER_HOST ?? "unix:///run/playground/engine.sock";
+  const host = process.env.BENCH_HOST_ENGINE ?? "unix:///var/run/docker.sock";
+  const runs = Math.max(5, Math.min(SESSIONS, 10));
+  const measured: Record<string, { start: number[]; memory: number }> = {};
+  for (const [mode, engineHost] of [["userns", userns], ["none", host]] as const) {
+    console.error(`isolation: ${mode}`);
+    const env = { NODE_ISOLATION: mode, DOCKER_HOST: engineHost, POOL_SIZE: "0" };
+    const server = await startServer(env, `${instance}-${mode === "userns" ? "u" : "n"}`);
+    try {
+      const start: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        const s = await server.readySession();
+        start.push(performance.now() - started);
+        await server.api(`/api/sessions/${s.id}`, { method: "DELETE" });
+      }
+      const sessions = [];
+      for (let i = 0; i < runs; i++) sessions.push(await server.readySession());
+      await sleep(10_000); // let them settle into idle
+      const names = sessions.map((s) => `playground-${server.instance}-${s.id}-node1`);
+      const memory = containerMemoryMiB(names, engineHost) / runs;
+      await Promise.all(sessions.map((s) => server.api(`/api/sessions/${s.id}`, { method: "DELETE" })));
+      measured[mode] = { start, memory };
+    } finally {
+      await server.destroy();
+    }
+  }
+  const u = measured.userns!;
+  const n = measured.none!;
+  const ratio = (a: number, b: number) => `${round(a / b, 2)}x`;
+  record("isolationStart", { figure: `node start until ready, user namespaces against none (p50 of ${runs})`, value: `${ms(percentile(u.start, 50))} against ${ms(percentile(n.start, 50))} (${ratio(percentile(u.start, 50), percentile(n.start, 50))})`, target: "<= 1.2x" }, { userns: u.start, none: n.start });
+  record("isolationMemory", { figure: `host memory per idle node, user namespaces against none (${runs} idle)`, value: `${round(u.memory)} against ${round(n.memory)} MiB (${ratio(u.memory, n.memory)})`, target: "<= 1.2x" }, { userns: u.memory, none: n.memory });
 }
 
 async function core(instance: string) {

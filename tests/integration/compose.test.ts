@@ -1,7 +1,9 @@
 /**
  * The Docker Compose deployment, as an operator runs it: `docker compose up
  * -d --build` from this checkout, under its own project name, instance and
- * port, on the host's engine. The app answers /api/health, a session started
+ * port, on the host's engine. With NODE_ISOLATION=userns (the default) the
+ * app drives the playground engine through its socket (DOCKER_SOCKET), where
+ * the nodes run; with none, the host's engine. The app answers /api/health, a session started
  * through its API gets a ready node that runs a command, serves its Docker
  * panel and a terminal, and `docker compose down` leaves nothing of the
  * project or of its instance.
@@ -16,6 +18,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ExecResult, SessionView } from "../../lib/protocol";
 import { diskKeeper, docker, newInstance, removeInstance, resourcesLabelled, resourcesOf } from "../support/server";
+import Docker from "dockerode";
 import { TestTerminal } from "../support/terminal-client";
 
 const root = join(__dirname, "..", "..");
@@ -39,6 +42,9 @@ function freePort(): Promise<number> {
   });
 }
 
+const userns = (process.env.NODE_ISOLATION ?? "userns") === "userns";
+/** The nodes' engine (tests/support's `docker`) is the playground engine; compose runs on the host's. */
+const hostDocker = userns ? new Docker({ socketPath: "/var/run/docker.sock" }) : docker;
 const compose = composeCommand();
 const isRoot = process.getuid?.() === 0;
 const project = `pgcompose${randomBytes(4).toString("hex")}`;
@@ -81,6 +87,9 @@ describe("docker compose deployment", { skip: !compose && !isRoot && "no docker 
     url = `http://127.0.0.1:${port}`;
     env = {
       ...process.env,
+      ...(userns
+        ? { DOCKER_HOST: "unix:///var/run/docker.sock", DOCKER_SOCKET: (process.env.DOCKER_HOST ?? "unix:///run/playground/engine.sock").slice("unix://".length) }
+        : {}),
       PORT: String(port),
       HOST: "127.0.0.1",
       PLAYGROUND_INSTANCE: instance,
@@ -120,17 +129,17 @@ describe("docker compose deployment", { skip: !compose && !isRoot && "no docker 
     // The entry point installed the host firewall rules, then dropped root and every capability.
     const logs = await run(["logs", "--no-color", "app"], env, 60_000);
     assert.match(logs, /host firewall rules for the sessions' bridges installed/);
-    const [app] = await docker.listContainers({
+    const [app] = await hostDocker.listContainers({
       filters: { label: [`com.docker.compose.project=${project}`, "com.docker.compose.service=app"] },
     });
     assert.ok(app, "the app container runs");
     assert.equal(app.HostConfig.NetworkMode, "host");
-    const top = (await docker.getContainer(app.Id).top({ ps_args: "-o pid,uid,args" })) as { Processes: string[][] };
+    const top = (await hostDocker.getContainer(app.Id).top({ ps_args: "-o pid,uid,args" })) as { Processes: string[][] };
     const server = top.Processes.find((p) => p[2]?.startsWith("node ") && p[2]?.includes("server.ts"));
     assert.ok(server, JSON.stringify(top.Processes));
     assert.notEqual(server[1], "0", "the server runs as root");
     // ... and may write its classes into the data volume.
-    const probe = await docker.getContainer(app.Id).exec({ Cmd: ["test", "-w", "/app/.data"], User: server[1], AttachStdout: true, AttachStderr: true });
+    const probe = await hostDocker.getContainer(app.Id).exec({ Cmd: ["test", "-w", "/app/.data"], User: server[1], AttachStdout: true, AttachStderr: true });
     const output = await probe.start({});
     output.resume();
     await once(output, "end");
@@ -177,7 +186,7 @@ describe("docker compose deployment", { skip: !compose && !isRoot && "no docker 
     // -v: the project's volume of classes too, which an operator's `down` keeps.
     await run(["down", "-v", "--timeout", "10"], env, 120_000);
     downDone = true;
-    assert.deepEqual(await resourcesLabelled([`com.docker.compose.project=${project}`]), { containers: [], volumes: [], networks: [] });
+    assert.deepEqual(await resourcesLabelled([`com.docker.compose.project=${project}`], hostDocker), { containers: [], volumes: [], networks: [] });
     // The disk keeper stays, like the registry, for the next start; it must hold no disk.
     const keeper = `playground-${instance}-disks`;
     assert.deepEqual(await resourcesOf(instance), { containers: [`/${keeper}`], volumes: [keeper], networks: [] });

@@ -123,12 +123,12 @@ export async function resourcesOf(instance: string, sessionId?: string) {
 }
 
 /** Containers, volumes and networks that carry every one of these labels (`key=value`). */
-export async function resourcesLabelled(label: string[]) {
+export async function resourcesLabelled(label: string[], engine: Docker = docker) {
   const filters = { label };
   const [containers, volumes, networks] = await Promise.all([
-    docker.listContainers({ all: true, filters }),
-    docker.listVolumes({ filters }),
-    docker.listNetworks({ filters }),
+    engine.listContainers({ all: true, filters }),
+    engine.listVolumes({ filters }),
+    engine.listNetworks({ filters }),
   ]);
   return {
     containers: containers.map((c) => c.Names[0] ?? c.Id),

@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 export const GET = handle(async () => {
   const { engineStatus, manager } = getContext();
   const status = await engineStatus();
-  const ok = status.engine.reachable && status.sandboxImage && status.registryRunning;
+  const isolation = status.isolation ?? { mode: getContext().config.node.isolation, ok: false };
+  const ok = status.engine.reachable && status.sandboxImage && status.registryRunning && isolation.ok;
   const body: HealthView = {
     ok,
     // The engine's own error can name host paths: it goes to the log, not to the public.
@@ -18,6 +19,8 @@ export const GET = handle(async () => {
       registry: status.registryRunning,
       ...(status.engine.reachable && !ok ? { message: "Images are missing: the operator should run npm run setup" } : {}),
     },
+    // What keeps nodes from the host: see the README's Security section.
+    isolation: { mode: isolation.mode, ok: isolation.ok, ...(status.engine.reachable && !isolation.ok ? { message: isolation.message } : {}) },
     sessions: { active: manager.activeCount, max: manager.maxSessions },
     pool: manager.poolView,
   };
