@@ -62,12 +62,14 @@ describe("a disk quota per node", () => {
     assert.equal((node.HostConfig as { DeviceCgroupRules?: string[] }).DeviceCgroupRules?.length ?? 0, 0);
   });
 
-  test("only the disk keeper may use loop devices, with no network and no capability but MKNOD", async () => {
+  test("only the disk keeper may use loop devices, with no network and no capability but MKNOD and DAC_OVERRIDE", async () => {
     const keeper = await docker.getContainer(`playground-${server.instance}-disks`).inspect();
     const host = keeper.HostConfig as typeof keeper.HostConfig & { DeviceCgroupRules?: string[] };
     assert.equal(host.Privileged, false);
     assert.deepEqual(host.CapDrop, ["ALL"]);
-    assert.deepEqual(host.CapAdd, ["MKNOD"]);
+    // DAC_OVERRIDE: on an engine that remaps user namespaces, the keeper's volume belongs to the remapped root.
+    assert.deepEqual(host.CapAdd, ["MKNOD", "DAC_OVERRIDE"]);
+    assert.equal((host as { UsernsMode?: string }).UsernsMode, "host");
     assert.equal(host.NetworkMode, "none");
     assert.equal(host.ReadonlyRootfs, true);
     assert.deepEqual(host.DeviceCgroupRules, ["b 7:* rwm"]);
