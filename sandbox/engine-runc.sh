@@ -1,7 +1,8 @@
 #!/bin/bash
 # The playground engine's OCI runtime (sandbox/engine.sh installs it with the
 # real runc's path): runc itself, and after `runc create` of a container that
-# has a user namespace, the delegation of its cgroup to its root.
+# has a user namespace, the delegation of its cgroup to its root; before it,
+# for a node with a disk, its whole layer moved onto that disk.
 #
 # A node's inner engine makes cgroups for its own containers. Its cgroup
 # directories belong to the host's root, and root in a node is an ordinary
@@ -36,9 +37,80 @@ done
 
 [ "$command" = create ] || exec "$runc" "$@"
 
+config=${bundle:-.}/config.json
+
+# One disk quota for the whole node. A node's /var/lib/docker is a disk of
+# its own (an ext4 filesystem of NODE_DISK_GB that the engine mounts as the
+# node's volume), and everything else the node writes would land in its
+# layer's upper directory, on the engine's data root, with no limit. So the
+# layer's upper directory moves onto the same disk: the disk holds
+#   docker/          what the node sees as /var/lib/docker
+#   layer/upper      the node's own changes to its image (/root, /tmp, ...)
+#   layer/work       overlayfs's work directory
+# and the node's root is mounted again as an overlay of the same image
+# layers with that upper directory, at the same place, before runc uses it.
+# /etc/hosts, /etc/hostname and /etc/resolv.conf, which the engine would
+# bind-mount from its own directory (where appending to /etc/hosts would
+# fill the engine's disk for every node), are copied into the layer instead,
+# right after `runc create` (the engine writes resolv.conf's final form while
+# the container is being created); the container's first process has not
+# started then, so nothing in the layer can move under the copy. The
+# engine's later rewrites of these files, on a network connect, are lost;
+# nodes never join another network. A disk of an earlier version, which held
+# the inner engine's data at its top, is left as it was.
+etc_copies=()
+whole_node_disk() {
+  local root disk uid gid opts lower index dest src tmp=$config.playground
+  root=$(jq -r '.root.path // empty' "$config") || return 1
+  disk=$(jq -r '[.mounts[] | select(.destination == "/var/lib/docker" and .type == "bind") | .source][0] // empty' "$config") || return 1
+  [ -n "$root" ] && [ -n "$disk" ] || return 0
+  [ "$(findmnt -n -o FSTYPE --mountpoint "$disk")" = ext4 ] || return 0
+  [ "$(findmnt -n -o FSTYPE --mountpoint "$root")" = overlay ] || return 0
+  uid=$(jq -r '[.linux.uidMappings[]? | select(.containerID == 0) | .hostID][0] // 0' "$config")
+  gid=$(jq -r '[.linux.gidMappings[]? | select(.containerID == 0) | .hostID][0] // 0' "$config")
+  if [ ! -d "$disk/layer" ]; then
+    [ -z "$(ls -A "$disk" | grep -vx 'lost+found')" ] || return 0
+    mkdir -m 0710 "$disk/docker" && chown "$uid:$gid" "$disk/docker" || return 1
+    mkdir -m 0700 "$disk/layer" "$disk/layer/work" && mkdir -m 0755 "$disk/layer/upper" && chown "$uid:$gid" "$disk/layer/upper" || return 1
+  fi
+  jq -c --arg s "$disk/docker" '(.mounts[] | select(.destination == "/var/lib/docker" and .type == "bind") | .source) |= $s' "$config" > "$tmp" \
+    && mv -f "$tmp" "$config" || return 1
+  # The engine's overlay, with its lower layers as it gave them (relative to
+  # its overlay2 folder, to keep the options within a page).
+  opts=$(awk -v m="$root" '$5 == m { for (i = 7; i <= NF; i++) if ($i == "-") { print $(i + 3); exit } }' /proc/self/mountinfo)
+  lower=$(printf '%s\n' "${opts//,/$'\n'}" | sed -n 's/^lowerdir=//p')
+  [ -n "$lower" ] || return 1
+  index=$(printf '%s\n' "${opts//,/$'\n'}" | grep -x 'index=off' || true)
+  umount "$root" || return 1
+  (cd "${root%/*/merged}" && mount -t overlay overlay -o "lowerdir=$lower,upperdir=$disk/layer/upper,workdir=$disk/layer/work${index:+,$index}" "$root") || return 1
+  for dest in /etc/hosts /etc/hostname /etc/resolv.conf; do
+    src=$(jq -r --arg d "$dest" '[.mounts[] | select(.destination == $d and .type == "bind") | .source][0] // empty' "$config") || return 1
+    [ -n "$src" ] || continue
+    jq -c --arg d "$dest" 'del(.mounts[] | select(.destination == $d))' "$config" > "$tmp" && mv -f "$tmp" "$config" || return 1
+    etc_copies+=("$src" "$root$dest")
+  done
+}
+copy_etc_into_layer() {
+  local i target
+  for ((i = 0; i < ${#etc_copies[@]}; i += 2)); do
+    target=${etc_copies[i + 1]}
+    # /etc must be a directory of the layer, not a link out of it.
+    [ -d "${target%/*}" ] && [ ! -L "${target%/*}" ] || return 1
+    rm -rf -- "$target" || return 1
+    cp --no-dereference --preserve=mode,ownership -- "${etc_copies[i]}" "$target" || return 1
+  done
+}
+if ! whole_node_disk; then
+  echo "playground runtime: could not put the node's layer on its disk ($config)" >&2
+  exit 1
+fi
+
 "$runc" "$@" || exit $?
 
-config=${bundle:-.}/config.json
+if ! copy_etc_into_layer; then
+  echo "playground runtime: could not copy /etc/hosts, /etc/hostname and /etc/resolv.conf into the node's layer" >&2
+  exit 1
+fi
 # The host ids of the container's root, when it has a user namespace.
 uid=$(grep -o '"uidMappings":\[{"containerID":0,"hostID":[0-9]*' "$config" 2>/dev/null | grep -o '[0-9]*$')
 gid=$(grep -o '"gidMappings":\[{"containerID":0,"hostID":[0-9]*' "$config" 2>/dev/null | grep -o '[0-9]*$')

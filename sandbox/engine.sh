@@ -11,7 +11,8 @@
 #    host reaches session networks through the veth pair pg-uplink, routed;
 #  - an OCI runtime wrapper (engine-runc.sh) that hands each node its own
 #    cgroup, so that the node's inner engine can make cgroups for its
-#    containers while the node's own limits stay root's;
+#    containers while the node's own limits stay root's, and that puts the
+#    node's whole layer on its disk, under one quota;
 #  - its own data root, exec root, socket, containerd namespace and cgroup
 #    parent, beside any engine the host already runs.
 #
@@ -125,6 +126,7 @@ ensure_namespace_rules() {
 install_runtime() {
   local runc
   runc=$(command -v runc) || die "runc is missing (it comes with Debian's docker.io)"
+  command -v jq >/dev/null || die "jq is missing: the playground's runtime reads containers' configurations with it (apt-get install jq)"
   mkdir -p "${runtime%/*}"
   sed "s|@RUNC@|$runc|" "$here/engine-runc.sh" > "$runtime.new"
   chmod 755 "$runtime.new"

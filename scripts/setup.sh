@@ -74,11 +74,14 @@ ensure_playground_engine() {
     return
   fi
   export DOCKER_HOST=unix://$engine_socket
-  engine_answers && return
+  # As root, start it even when it answers: that installs the current runtime wrapper (engine-runc.sh).
+  engine_answers && ! is_root && return
   is_root || die "the playground engine does not answer at $engine_socket, and starting it needs root:
     sudo bash sandbox/engine.sh start     (then run this again)
   or set NODE_ISOLATION=none to run nodes on the host's engine, as root of this host (see the README's Security section)."
   command -v dockerd >/dev/null && command -v docker >/dev/null || { can_apt || die "dockerd is missing: install Docker Engine (Debian: docker.io)"; apt_install docker.io; }
+  # The engine's runtime reads and edits OCI configurations with jq.
+  command -v jq >/dev/null || { can_apt || die "jq is missing: install it (Debian: apt-get install jq)"; apt_install jq; }
   bash sandbox/engine.sh start
 }
 

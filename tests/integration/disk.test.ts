@@ -3,10 +3,12 @@
  * disk gets Docker's "no space left on device" and nobody else notices; the
  * host loses no more than the quota; the space comes back when the session
  * ends, and a restarted server removes disks whose node is gone. Logs are
- * capped in nodes and on the host.
+ * capped in nodes and on the host. On the playground engine the disk holds
+ * the node's whole layer too (sandbox/engine-runc.sh): /root, /tmp and
+ * /etc/hosts count in the same quota.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { statfs } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
@@ -17,6 +19,10 @@ const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 /** The filler writes this much, so that without a quota it is bounded too, and visibly more than the quota. */
 const FILL_MIB = 2048;
+
+/** Whether the engine remaps user namespaces: the playground engine, whose runtime puts the node's whole layer on its disk. */
+const wholeNode = (JSON.parse(execFileSync("docker", ["info", "--format", "{{json .SecurityOptions}}"], { encoding: "utf8" })) as string[])
+  .some((o) => o.split(",").includes("name=userns"));
 
 /** The images that loop devices hold, as the keeper sees them (/disks/<session>-<node>.img). */
 async function attachedDisks(instance: string): Promise<string[]> {
@@ -98,6 +104,32 @@ describe("a disk quota per node", () => {
     const df = await server.exec(a.id, ["df", "--output=avail", "-B1M", "/var/lib/docker"]);
     assert.ok(Number(df.stdout.trim().split("\n")[1]) < 64, df.stdout);
     const rm = await server.exec(a.id, ["docker", "rm", "filler"]);
+    assert.equal(rm.exitCode, 0, rm.stderr);
+    const again = await server.exec(a.id, ["docker", "run", "--rm", "busybox", "echo", "room again"]);
+    assert.equal(again.stdout, "room again\n", again.stderr);
+  });
+
+  test("on the playground engine, /root and /etc/hosts count in the same quota as the node's engine", { skip: !wholeNode && "NODE_ISOLATION=none: the quota covers /var/lib/docker only (the README's known gaps)" }, async () => {
+    const df = await server.exec(a.id, ["df", "-B1", "--output=size", "/", "/var/lib/docker"]);
+    const [root, data] = df.stdout.trim().split("\n").slice(1).map(Number);
+    assert.ok(root! <= GiB && root === data, `the node's root is on a filesystem of ${root} bytes, its engine's on ${data}`);
+    const saved = await server.exec(a.id, ["cp", "/etc/hosts", "/root/hosts.saved"]);
+    assert.equal(saved.exitCode, 0, saved.stderr);
+    const freeBefore = await hostFree();
+    const filled = await server.exec(a.id, ["dd", "if=/dev/zero", "of=/root/big", "bs=1M", `count=${FILL_MIB}`]);
+    const freeAfter = await hostFree();
+    assert.notEqual(filled.exitCode, 0, `the node wrote ${FILL_MIB} MiB into /root past a 1 GiB quota`);
+    assert.match(filled.stderr, /no space left on device/i);
+    assert.ok(freeBefore - freeAfter < GiB + 384 * MiB, `the host lost ${((freeBefore - freeAfter) / MiB).toFixed(0)} MiB`);
+    // One quota: with /root full, the node's engine and its /etc/hosts have no room either.
+    const inner = await server.exec(a.id, ["docker", "run", "--rm", "busybox", "sh", "-c", "dd if=/dev/zero of=/f bs=1M count=64"]);
+    assert.notEqual(inner.exitCode, 0, "an inner container wrote 64 MiB past the quota");
+    const hosts = await server.exec(a.id, ["sh", "-c", "head -c 64M /dev/zero >> /etc/hosts"]);
+    assert.match(hosts.stderr, /no space left on device/i);
+    const other = await server.exec(b.id, ["docker", "run", "--rm", "busybox", "echo", "still here"]);
+    assert.equal(other.stdout, "still here\n", other.stderr);
+    // Freed, the node goes on; /etc/hosts is the node's own file, in its layer.
+    const rm = await server.exec(a.id, ["sh", "-c", "rm /root/big && cat /root/hosts.saved > /etc/hosts && getent hosts node1"]);
     assert.equal(rm.exitCode, 0, rm.stderr);
     const again = await server.exec(a.id, ["docker", "run", "--rm", "busybox", "echo", "room again"]);
     assert.equal(again.stdout, "room again\n", again.stderr);
