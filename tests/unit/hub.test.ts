@@ -80,6 +80,21 @@ const turn = () => new Promise((r) => setImmediate(r));
 /** The mirror parses asynchronously: let it catch up. */
 const flush = () => new Promise((r) => setTimeout(r, 20));
 
+/**
+ * Waits until every client has its snapshot, after which output reaches it
+ * directly. The snapshot waits for the mirror, and the mirror works in
+ * slices of about 12 ms: when one client's snapshot (the first serialize, on
+ * cold code) fills a slice, the next client's waits for another timer, which
+ * on a loaded machine comes after any fixed wait.
+ */
+async function joined(...clients: FakeClient[]): Promise<void> {
+  const until = Date.now() + 5000;
+  while (clients.some((c) => c.snapshot() === undefined)) {
+    if (Date.now() > until) throw new Error("no snapshot within 5 s");
+    await turn();
+  }
+}
+
 describe("TerminalHub", () => {
   test("one shell is shared: every client sees output, anyone's input reaches it", async () => {
     const { hub, processes } = makeHub();
@@ -87,7 +102,7 @@ describe("TerminalHub", () => {
     const b = new FakeClient();
     hub.attach(a);
     hub.attach(b);
-    await flush();
+    await joined(a, b);
     assert.equal(processes.length, 1);
     processes[0]!.emit("hello");
     await turn();
@@ -110,7 +125,7 @@ describe("TerminalHub", () => {
     assert.ok(!a.messages.some((m) => m.type === "exit"), "not reported as the shell's end");
     const b = new FakeClient();
     hub.attach(b);
-    await flush();
+    await joined(b);
     assert.equal(processes.length, 2, "a new shell");
     assert.equal(b.closed, undefined);
     assert.match(b.snapshot() ?? "", /before the loss[^]*connection to the Docker engine was lost/);
@@ -125,7 +140,7 @@ describe("TerminalHub", () => {
     hub.attach(late);
     processes[0]!.emit("after");
     await turn();
-    await flush();
+    await joined(late);
     assert.match(late.snapshot() ?? "", /line one/);
     assert.doesNotMatch(late.snapshot() ?? "", /after/);
     assert.equal(late.output, "after");
@@ -135,7 +150,7 @@ describe("TerminalHub", () => {
     const { hub, processes } = makeHub();
     const client = new FakeClient();
     hub.attach(client);
-    await flush();
+    await joined(client);
     const p = processes[0]!;
     const chunk = "x".repeat(16 * 1024);
     for (let i = 0; i * chunk.length <= FLOW.PAUSE_ABOVE_BYTES; i++) p.emit(chunk);
@@ -233,7 +248,7 @@ describe("TerminalHub", () => {
     const watcher = new FakeClient();
     hub.attach(owner);
     hub.attach(watcher, { control: false });
-    while (watcher.snapshot() === undefined) await turn();
+    await joined(watcher);
     hub.input(watcher, "rm -rf /\r");
     hub.input(watcher, "\x1b[1;1R"); // even a terminal reply
     hub.resize(watcher, 10, 5);
@@ -252,8 +267,8 @@ describe("TerminalHub", () => {
     hub.attach(a);
     hub.attach(b);
     hub.attach(w, { control: false });
-    // The snapshot (and the size before it) waits for the mirror, which can take more than a turn under load.
-    while (w.snapshot() === undefined) await turn();
+    // The snapshot (and the size before it) waits for the mirror.
+    await joined(w);
     assert.deepEqual(w.messages.find((m) => m.type === "size"), { type: "size", cols: 80, rows: 24 }, "sent on joining");
     hub.resize(a, 100, 30);
     hub.resize(b, 60, 20);
