@@ -83,6 +83,12 @@ whole_node_disk() {
   index=$(printf '%s\n' "${opts//,/$'\n'}" | grep -x 'index=off' || true)
   umount "$root" || return 1
   (cd "${root%/*/merged}" && mount -t overlay overlay -o "lowerdir=$lower,upperdir=$disk/layer/upper,workdir=$disk/layer/work${index:+,$index}" "$root") || return 1
+  # A writable /sys, which `docker run --privileged` in the node needs (a
+  # new sysfs may not be less read-only than the node's own). Safe in a user
+  # namespace: the host's sysfs files belong to the host's root, which is
+  # unmapped in the node, so only permissions for "others" count there.
+  jq -c '(.mounts[] | select(.destination == "/sys" and .type == "sysfs") | .options) |= map(select(. != "ro"))' "$config" > "$tmp" \
+    && mv -f "$tmp" "$config" || return 1
   for dest in /etc/hosts /etc/hostname /etc/resolv.conf; do
     src=$(jq -r --arg d "$dest" '[.mounts[] | select(.destination == $d and .type == "bind") | .source][0] // empty' "$config") || return 1
     [ -n "$src" ] || continue

@@ -102,7 +102,7 @@ describe("a node in its own user namespace", { skip: isolation !== "userns" && "
     const r = await sh(
       [
         "set +e",
-        // Docker mounts /sys read-only; a sysfs of its own is what a node would try.
+        // The node's own /sys (writable on the playground engine, for --privileged) and a sysfs of its own.
         "mkdir -p /tmp/sys && mount -t sysfs none /tmp/sys 2>/dev/null || true",
         "for s in /sys /tmp/sys; do",
         "  f=$s/kernel/mm/transparent_hugepage/enabled",
