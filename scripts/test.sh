@@ -57,4 +57,26 @@ step "integration tests (real Docker engine)" npx tsx --test --test-concurrency=
 step "end-to-end tests (Chromium)" env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" \
   npx playwright test --reporter=list,json
 
+# A short smoke on NODE_ISOLATION=none, on the host's own engine: sessions,
+# the disk keeper's disks, and the user namespace tests (skipped there, with
+# their reason). Its images are copied from the playground engine, and its
+# registry serves busybox, debian and hello-world only.
+smoke_none() {
+  local host=unix:///var/run/docker.sock image
+  for image in playground/debian:trixie playground/sandbox:latest playground/registry:latest playground/catalog-busybox:latest \
+    playground/catalog-debian:latest playground/catalog-hello-world:latest; do
+    [ "$(docker image inspect -f '{{.Id}}' "$image")" = "$(DOCKER_HOST=$host docker image inspect -f '{{.Id}}' "$image" 2>/dev/null)" ] && continue
+    echo "[test] copying $image to the host's engine"
+    docker save "$image" | DOCKER_HOST=$host docker load -q >/dev/null || return 1
+  done
+  DOCKER_HOST=$host PLAYGROUND_CATALOG="busybox debian hello-world" bash sandbox/build.sh || return 1
+  NODE_ISOLATION=none DOCKER_HOST=$host npx tsx --test --test-concurrency=1 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$results/smoke-none.tap" \
+    tests/integration/sessions.test.ts tests/integration/disk.test.ts tests/integration/userns.test.ts
+}
+if [ "${NODE_ISOLATION:-userns}" = userns ]; then
+  step "smoke on NODE_ISOLATION=none (the host's engine)" smoke_none
+fi
+
 node scripts/summary.mjs "$results" "${failed_steps[@]}"
