@@ -103,7 +103,10 @@ describe("limits: one session's abuse stays in its sandbox", () => {
     // The memory hog reached the limit and was stopped there (cgroup v1 keeps the peak; v2 does not report it here).
     const peak = stats.memory_stats?.max_usage;
     t.diagnostic(`B's memory peak: ${peak === undefined ? "not reported" : `${Math.round(peak / 2 ** 20)} MiB`}`);
-    if (peak !== undefined) assert.ok(peak > 0.9 * MEMORY_MB * 2 ** 20 && peak <= MEMORY_MB * 2 ** 20, `peak ${peak}`);
+    // The kernel may charge a few pages past the limit (a task being killed is let through), so the
+    // peak can pass it by a page or so (seen: 4096 bytes over); a limit not held would pass it by far more.
+    const limit = MEMORY_MB * 2 ** 20;
+    if (peak !== undefined) assert.ok(peak > 0.9 * limit && peak <= limit + 2 ** 20, `peak ${peak}, limit ${limit}`);
 
     // And A still works as usual.
     terminal.type("\x03");
