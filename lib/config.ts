@@ -52,8 +52,12 @@ const schema = z.object({
   MAX_SESSIONS: int(30, 1),
   /** Sessions started ahead so that a new one is ready at once; 0 disables the pool. */
   POOL_SIZE: int(2, 0),
-  /** Sessions one client address may create per RATE_LIMIT_WINDOW_MS. */
-  RATE_LIMIT_SESSIONS: int(10, 1),
+  /**
+   * Sessions one client address may create per RATE_LIMIT_WINDOW_MS. A
+   * classroom usually reaches the server from one address, so the default
+   * lets a class of MAX_SESSIONS's default press Start at once.
+   */
+  RATE_LIMIT_SESSIONS: int(40, 1),
   RATE_LIMIT_WINDOW_MS: int(60_000, 1000),
   NODE_MEMORY_MB: int(2048, 256),
   NODE_CPUS: z.coerce.number().positive().default(1),

@@ -31,7 +31,7 @@ import { Reaper } from "./reaper";
 import { SessionRegistry } from "./registry";
 import type { PathContent, SandboxRuntime } from "./runtime";
 import { SessionFiles } from "./session-files";
-import { maxLifetimeMs, sessionView, type Deps, type ManagerOptions, type SessionManagerEvents } from "./state";
+import { maxLifetimeMs, sessionView, type Deps, type ManagerOptions, type Session, type SessionManagerEvents } from "./state";
 import { SwarmTemplates, type TemplateName } from "./templates";
 import { NodeWatcher } from "./watch";
 
@@ -50,6 +50,8 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
   private readonly templates: SwarmTemplates;
   private readonly adoption: Adoption;
   private readonly reaper: Reaper;
+  /** Seats being given now (checked, not registered yet): they count as held. */
+  private giving = 0;
 
   constructor(
     private readonly runtime: SandboxRuntime,
@@ -61,7 +63,11 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     this.deps = deps;
     this.registry = new SessionRegistry(deps.now);
     // The pool is filled by the provisioner, which watches nodes, and the watch replaces pooled sessions whose node stops.
-    this.pool = new WarmPool(deps, () => this.provisioner.startSession(true));
+    this.pool = new WarmPool(
+      deps,
+      () => this.provisioner.startSession(true),
+      () => opts.maxSessions - this.registry.activeCount - this.giving,
+    );
     const watcher = new NodeWatcher(deps, this.pool);
     this.provisioner = new Provisioner(deps, watcher);
     this.nodes = new NodeOperations(deps, this.registry, this.provisioner, watcher);
@@ -123,18 +129,30 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
    * against; undefined when the caller limits creations itself (a class's seats).
    */
   async create(clientKey: string | undefined): Promise<SessionView> {
-    if (this.activeCount >= this.opts.maxSessions) throw new CapacityError(this.opts.maxSessions);
+    const full = () => this.activeCount + this.giving >= this.opts.maxSessions;
+    if (full()) throw new CapacityError(this.opts.maxSessions);
     await this.ensureRunnable();
     if (clientKey !== undefined) await this.limiter.consume(clientKey);
-    // Checked again: another request may have taken the last seat meanwhile.
-    if (this.activeCount >= this.opts.maxSessions) throw new CapacityError(this.opts.maxSessions);
-
-    const session = (await this.pool.take()) ?? this.provisioner.startSession(false);
-    this.registry.register(session);
+    // Checked again, and the seat held at once: other requests may be taking seats meanwhile.
+    if (full()) throw new CapacityError(this.opts.maxSessions);
+    this.giving++;
+    let session: Session;
+    try {
+      session = (await this.pool.take()) ?? this.startForSeat();
+      this.registry.register(session);
+    } finally {
+      this.giving--;
+    }
     this.deps.log("session_created", { sessionId: session.id });
     this.emit("created", session.id);
     this.pool.refill();
     return sessionView(session, "control", this.opts);
+  }
+
+  /** A session started for a person; the pool first gives up the seat it may be holding. */
+  private startForSeat(): Session {
+    this.pool.refill();
+    return this.provisioner.startSession(false);
   }
 
   /** Throws the error a person should see when the engine cannot start sessions. */

@@ -1,7 +1,9 @@
 /**
  * The warm pool: sessions started ahead and not handed out yet, so that a
- * new one is ready at once. They hold no seat, and their real expiry is
- * recorded in their nodes (the claim) only when they are handed out.
+ * new one is ready at once. Seats are for people: the pool only fills seats
+ * nobody holds (`spare`), and shrinks first when people need them. A pooled
+ * session's real expiry is recorded in its node (the claim) only when it is
+ * handed out.
  */
 import { removeLeftover } from "./adoption";
 import { writeClaim } from "./claims";
@@ -12,10 +14,14 @@ export class WarmPool {
   /** Started ahead and not handed out yet; not counted as active. */
   private readonly sessions = new Map<string, Session>();
 
-  /** `start` starts one pooled session, provisioning in the background. */
+  /**
+   * `start` starts one pooled session, provisioning in the background;
+   * `spare` is how many seats nobody holds or is being given.
+   */
   constructor(
     private readonly deps: Pick<Deps, "runtime" | "opts" | "now" | "log">,
     private readonly start: () => Session,
+    private readonly spare: () => number,
   ) {}
 
   has(id: string): boolean {
@@ -35,23 +41,24 @@ export class WarmPool {
     this.sessions.set(session.id, session);
   }
 
-  /** Takes out a pooled session whose node stopped, and removes it from the engine. */
+  /** Takes out a pooled session (its node stopped, or its seat is wanted) and removes it from the engine. */
   discard(session: Session): void {
     this.sessions.delete(session.id);
     for (const n of session.nodes.values()) unwatch(n);
-    void removeLeftover(this.deps, session.id);
+    // One still starting is removed once its start is over; `ending` makes the start give up early.
+    session.ending ??= session.provisioned.then(() => void removeLeftover(this.deps, session.id));
   }
 
   /** Pooled sessions: how many, and how many are ready to hand out. */
   get view(): { size: number; ready: number; target: number } {
-    const ready = [...this.sessions.values()].filter((s) => s.nodes.get("node1")?.status === "ready").length;
+    const ready = [...this.sessions.values()].filter(isReady).length;
     return { size: this.sessions.size, ready, target: this.deps.opts.poolSize ?? 0 };
   }
 
   /** A ready pooled session, recorded as handed out; undefined when none is ready. */
   async take(): Promise<Session | undefined> {
     for (const session of this.sessions.values()) {
-      if (session.nodes.get("node1")?.status !== "ready") continue;
+      if (!isReady(session)) continue;
       this.sessions.delete(session.id);
       session.createdAt = this.deps.now();
       session.lastSeen = session.createdAt;
@@ -67,9 +74,19 @@ export class WarmPool {
     return undefined;
   }
 
-  /** Starts pooled sessions until the pool is full; failures are retried on the reaper's next tick. */
+  /**
+   * Brings the pool to its size, or to the spare seats when fewer: pooled
+   * sessions still starting are given up first, then ready ones. Failures
+   * are retried on the reaper's next tick.
+   */
   refill(): void {
-    const want = (this.deps.opts.poolSize ?? 0) - this.sessions.size;
+    const target = Math.max(0, Math.min(this.deps.opts.poolSize ?? 0, this.spare()));
+    const extra = [...this.sessions.values()].sort((a, b) => Number(isReady(a)) - Number(isReady(b)));
+    for (const session of extra.slice(0, Math.max(0, this.sessions.size - target))) {
+      this.deps.log("pool_shrunk", { sessionId: session.id });
+      this.discard(session);
+    }
+    const want = target - this.sessions.size;
     for (let i = 0; i < want; i++) {
       const session = this.start();
       this.sessions.set(session.id, session);
@@ -79,3 +96,5 @@ export class WarmPool {
     }
   }
 }
+
+const isReady = (session: Session): boolean => session.nodes.get("node1")?.status === "ready";

@@ -67,8 +67,10 @@ export class Provisioner {
       node.status = "failed";
       // Engine errors can name host paths and addresses: people get a plain reason, the log the detail.
       node.message = isPlaygroundError(e) ? e.message : "the node could not start; the operator can find why in the server's log";
-      log("node_failed", { sessionId: session.id, node: node.name, error: String(e) });
-      events.emit("nodeFailed", session.id, node.name);
+      // A session ended (or a pooled one given up) while its node started: not a failure.
+      const abandoned = isPlaygroundError(e) && e.code === "session_ended";
+      log(abandoned ? "node_abandoned" : "node_failed", { sessionId: session.id, node: node.name, error: String(e) });
+      if (!abandoned) events.emit("nodeFailed", session.id, node.name);
       if (first) {
         // The page shows why for a while; then the reaper forgets the session.
         session.expiresAt = Math.min(session.expiresAt, now() + FAILED_SESSION_KEPT_MS);

@@ -312,6 +312,64 @@ describe("the warm pool", () => {
   });
 });
 
+describe("seats are for people", () => {
+  function seats(maxSessions: number, poolSize: number) {
+    const runtime = new FakeRuntime();
+    const manager = new SessionManager(runtime, unlimited, { instance: "t", sessionTtlMs: 60_000, maxSessions, reaperIntervalMs: 60_000, poolSize });
+    /** Sessions with a node on the engine: what takes memory, handed out or pooled. */
+    const onEngine = () => new Set([...runtime.nodes.values()].map((n) => n.sessionId)).size;
+    return { runtime, manager, onEngine };
+  }
+
+  test("the pool fills only spare seats and gives them up as people take them", async () => {
+    const { manager, onEngine } = seats(3, 2);
+    await manager.start();
+    await settle();
+    assert.equal(manager.poolView.size, 2);
+    for (let i = 0; i < 3; i++) {
+      await manager.create(`c${i}`);
+      await settle();
+      assert.ok(onEngine() <= 3, `${onEngine()} sessions on the engine after ${i + 1} handed out`);
+    }
+    manager.stop();
+    assert.equal(manager.activeCount, 3);
+    assert.equal(manager.poolView.size, 0, "no seat left for the pool");
+    await assert.rejects(manager.create("late"), { code: "playground_full" });
+  });
+
+  test("a burst gets exactly the seats there are, and the pool still starting gives its seats up", async () => {
+    const { runtime, manager, onEngine } = seats(5, 2);
+    let open!: () => void;
+    runtime.startGate = new Promise((r) => (open = r));
+    await manager.start(); // the pool starts, and waits at the gate
+    assert.equal(manager.poolView.size, 2);
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => manager.create(`c${i}`)));
+    const made = results.filter((r) => r.status === "fulfilled").length;
+    const full = results.filter((r) => r.status === "rejected" && (r.reason as { code?: string }).code === "playground_full").length;
+    assert.deepEqual({ made, full }, { made: 5, full: 3 });
+    assert.equal(manager.poolView.size, 0, "the pooled sessions still starting were given up");
+    open();
+    await new Promise((r) => setTimeout(r, 20));
+    manager.stop();
+    assert.equal(onEngine(), 5, "the given-up pooled sessions were removed once started");
+    assert.equal(manager.nodeCounts.failed, 0, "giving up a pooled session is not a failure");
+  });
+
+  test("a seat freed gives the pool room again", async () => {
+    const { manager } = seats(2, 1);
+    await manager.start();
+    await settle();
+    const a = await manager.create("a");
+    await manager.create("b");
+    await settle();
+    assert.equal(manager.poolView.size, 0);
+    await manager.delete(a.id);
+    await settle();
+    manager.stop();
+    assert.equal(manager.poolView.size, 1);
+  });
+});
+
 describe("stopped nodes", () => {
   function watched() {
     const runtime = new FakeRuntime();
