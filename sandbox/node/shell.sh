@@ -7,10 +7,22 @@ set -eu
 dir=/run/playground/shells
 mkdir -p "$dir"
 if [ "${1:-}" = --reap ]; then
+  pids=()
   for f in "$dir"/*.pid; do
     [ -e "$f" ] || continue
-    kill -HUP "$(cat "$f")" 2>/dev/null || true
+    pid=$(cat "$f")
     rm -f "$f"
+    case $pid in '' | *[!0-9]*) continue ;; esac
+    kill -HUP "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  # Gone (and reaped by tini) before the new shell starts: a hung-up shell
+  # takes a moment to exit, and one that ignores the hangup is killed after 2 s.
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 40); do
+      ps -p "$pid" >/dev/null || continue 2
+      sleep 0.05
+    done
+    kill -KILL "$pid" 2>/dev/null || true
   done
   exit 0
 fi
