@@ -14,6 +14,7 @@ import { withDeadlines } from "./lib/docker/engine";
 import { DockerRuntime } from "./lib/docker/runtime";
 import { PortWatcher } from "./lib/ports/watcher";
 import { CLIENT_ADDRESS_HEADER, setContext, setHttpErrorHook } from "./lib/server/context";
+import { hostRoom } from "./lib/server/host-room";
 import { log } from "./lib/server/log";
 import { cachedStatus } from "./lib/server/engine-status";
 import { createMetrics, metricsEndpoint } from "./lib/server/metrics";
@@ -52,6 +53,7 @@ async function main() {
     maxNodes: config.maxNodes,
     maxSessions: config.maxSessions,
     poolSize: config.poolSize,
+    room: hostRoom({ isolation: config.node.isolation, sessionSubnets: config.sessionSubnets, nodePidsLimit: config.node.nodePidsLimit }),
     reaperIntervalMs: config.reaperIntervalMs,
     log,
   });

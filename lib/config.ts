@@ -31,6 +31,11 @@ const schema = z.object({
   /** The engine to use (as for the docker CLI); by default the playground engine, or the host's with NODE_ISOLATION=none. */
   DOCKER_HOST: z.string().optional(),
   REGISTRY_CONTAINER: z.string().default("playground-registry"),
+  /**
+   * The playground engine's range for session networks (set up by
+   * sandbox/engine.sh, cut into /26 subnets); the server only counts them.
+   */
+  SESSION_SUBNETS: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 range such as 10.213.0.0/16").default("10.213.0.0/16"),
   SESSION_TTL_MS: int(4 * 3600_000, 10_000),
   /** How much "Extend" adds to a session's time. */
   SESSION_EXTEND_MS: int(3600_000, 1000),
@@ -110,6 +115,7 @@ export interface Config {
     nodeDiskBytes: number;
     nodeReadyTimeoutMs: number;
   };
+  sessionSubnets: string;
   sessionTtlMs: number;
   sessionExtendMs: number;
   sessionMaxMs: number;
@@ -156,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nodeDiskBytes: e.NODE_DISK_GB * 1024 ** 3,
       nodeReadyTimeoutMs: e.NODE_READY_TIMEOUT_MS,
     },
+    sessionSubnets: e.SESSION_SUBNETS,
     sessionTtlMs: e.SESSION_TTL_MS,
     sessionExtendMs: e.SESSION_EXTEND_MS,
     sessionMaxMs: Math.max(e.SESSION_MAX_MS, e.SESSION_TTL_MS),

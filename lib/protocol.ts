@@ -131,6 +131,12 @@ export interface HealthView {
    */
   isolation: { mode: "userns" | "none"; ok: boolean; message?: string };
   sessions: { active: number; max: number };
+  /**
+   * Sessions that may exist at once (handed out and pooled), and what binds:
+   * MAX_SESSIONS, or the host's memory, process ids or session addresses;
+   * `limits` has each figure.
+   */
+  capacity: { sessions: number; binding: "max_sessions" | "memory" | "pids" | "addresses"; limits: Partial<Record<"max_sessions" | "memory" | "pids" | "addresses", number>> };
   /** Sessions started ahead: how many exist, how many are ready, how many are wanted. */
   pool: { size: number; ready: number; target: number };
 }

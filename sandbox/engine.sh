@@ -133,10 +133,25 @@ install_runtime() {
   mv -f "$runtime.new" "$runtime"
 }
 
+# Every node may use NODE_PIDS_LIMIT process ids; the host's kernel.pid_max
+# (32768 on many hosts) would let only about 28 nodes reach it. The server
+# counts what is left (/api/health, capacity.limits.pids).
+raise_pid_max() {
+  local want=4194304 now
+  now=$(cat /proc/sys/kernel/pid_max)
+  [ "$now" -ge "$want" ] && return 0
+  if echo "$want" > /proc/sys/kernel/pid_max 2>/dev/null; then
+    say "kernel.pid_max raised from $now to $want"
+  else
+    say "kernel.pid_max is $now and cannot be raised here: sessions are limited to what it allows (/api/health)"
+  fi
+}
+
 start() {
   [ "$(id -u)" = 0 ] || die "the playground engine needs root to start (sudo bash sandbox/engine.sh start)"
   command -v dockerd >/dev/null || die "dockerd is missing: install Debian's docker.io (apt-get install docker.io)"
   check_ranges
+  raise_pid_max
   ensure_network
   install_runtime
   if answers; then

@@ -58,12 +58,8 @@ export class NodeNotReadyError extends PlaygroundError {
 
 /** Every seat is taken: MAX_SESSIONS sessions are running. */
 export class CapacityError extends PlaygroundError {
-  constructor(max: number) {
-    super(
-      "playground_full",
-      `The playground is full (${max} sessions are running). Try again in a few minutes.`,
-      503,
-    );
+  constructor(message: string) {
+    super("playground_full", message, 503);
   }
 }
 

@@ -22,6 +22,7 @@ import { EventEmitter } from "node:events";
 import type { Access, ExecResult, NodeStatus, NodeView, PathView, SavedFile, SessionView } from "../protocol";
 import { Adoption } from "./adoption";
 import { writeClaim } from "./claims";
+import { capacityOf, fullMessage, type CapacityView } from "./capacity";
 import { CapacityError, ConflictError, EngineUnavailableError, ImagesMissingError, IsolationUnavailableError } from "./errors";
 import { NodeOperations } from "./nodes";
 import { WarmPool } from "./pool";
@@ -66,7 +67,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     this.pool = new WarmPool(
       deps,
       () => this.provisioner.startSession(true),
-      () => opts.maxSessions - this.registry.activeCount - this.giving,
+      () => this.capacity.sessions - this.registry.activeCount - this.giving,
     );
     const watcher = new NodeWatcher(deps, this.pool);
     this.provisioner = new Provisioner(deps, watcher);
@@ -84,6 +85,11 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
 
   get maxSessions(): number {
     return this.opts.maxSessions;
+  }
+
+  /** Sessions this playground may hold now, and what binds (MAX_SESSIONS or the host's room). */
+  get capacity(): CapacityView {
+    return capacityOf(this.opts.maxSessions, this.opts.room?.(this.registry.activeCount + this.pool.size));
   }
 
   /** Nodes of the sessions held (handed out and pooled), by status; counts only, for metrics. */
@@ -129,12 +135,15 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
    * against; undefined when the caller limits creations itself (a class's seats).
    */
   async create(clientKey: string | undefined): Promise<SessionView> {
-    const full = () => this.activeCount + this.giving >= this.opts.maxSessions;
-    if (full()) throw new CapacityError(this.opts.maxSessions);
+    const refuseWhenFull = () => {
+      const capacity = this.capacity;
+      if (this.activeCount + this.giving >= capacity.sessions) throw new CapacityError(fullMessage(capacity));
+    };
+    refuseWhenFull();
     await this.ensureRunnable();
     if (clientKey !== undefined) await this.limiter.consume(clientKey);
     // Checked again, and the seat held at once: other requests may be taking seats meanwhile.
-    if (full()) throw new CapacityError(this.opts.maxSessions);
+    refuseWhenFull();
     this.giving++;
     let session: Session;
     try {

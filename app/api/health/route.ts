@@ -22,6 +22,7 @@ export const GET = handle(async () => {
     // What keeps nodes from the host: see the README's Security section.
     isolation: { mode: isolation.mode, ok: isolation.ok, ...(status.engine.reachable && !isolation.ok ? { message: isolation.message } : {}) },
     sessions: { active: manager.activeCount, max: manager.maxSessions },
+    capacity: manager.capacity,
     pool: manager.poolView,
   };
   return json(body, ok ? 200 : 503);
