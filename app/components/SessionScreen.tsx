@@ -15,6 +15,7 @@ import {
   messageOf,
   removeNode,
   restartNode,
+  startedSession,
   type SessionWorkshop,
 } from "./api";
 import Countdown from "./Countdown";
@@ -26,6 +27,7 @@ import NodeTabs from "./workspace/NodeTabs";
 import PortsBar from "./workspace/PortsBar";
 import { Participants, ShareButton } from "./workspace/SharePanel";
 import type { EditorRequest } from "./editor/EditorPane";
+import { useTerminalPane } from "./terminal/load";
 import type { NodeRequest } from "./terminal/osc";
 import { participantQuery } from "./workspace/identity";
 import { ExpiryWarning } from "./workspace/Time";
@@ -40,11 +42,6 @@ const EditorPane = dynamic(() => import("./editor/EditorPane"), {
 
 const LessonPane = dynamic(() => import("./lesson/LessonPane"), { ssr: false });
 
-// xterm needs the DOM: never render it on the server.
-const TerminalPane = dynamic(() => import("./TerminalPane"), {
-  ssr: false,
-  loading: () => <div className="h-full w-full" />,
-});
 
 type Phase =
   | { kind: "loading" }
@@ -56,9 +53,15 @@ type Phase =
 const POLL_MS = 1000;
 const IDLE_POLL_MS = 4000;
 const RETRY_MS = 3000;
+const BESIDES_AFTER_MS = 1500;
 
 export default function SessionScreen({ id }: { id: string }) {
-  const [phase, setPhase] = useState<Phase>({ kind: "loading" });
+  // A session this tab just started is shown at once, from what the Start was answered.
+  const TerminalPane = useTerminalPane();
+  const [phase, setPhase] = useState<Phase>(() => {
+    const started = startedSession(id);
+    return started ? { kind: "live", ...started } : { kind: "loading" };
+  });
   const [ending, setEnding] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -92,8 +95,8 @@ export default function SessionScreen({ id }: { id: string }) {
   }, [id, goGone]);
 
   useEffect(() => {
-    void load();
-  }, [load]);
+    if (!startedSession(id)) void load();
+  }, [id, load]);
 
   const view = phase.kind === "live" ? phase.view : undefined;
   const provisioning = !!view?.nodes.some((n) => n.status === "provisioning");
@@ -112,8 +115,18 @@ export default function SessionScreen({ id }: { id: string }) {
   }, [retrying, load]);
 
   const isLive = phase.kind === "live";
+  // What the page shows beside the terminal (lesson, ports, Docker panel) asks the server once
+  // the terminal is drawn, or after a moment: until then the server answers the terminal first.
+  const [besides, setBesides] = useState(false);
+  const showBesides = useCallback(() => setBesides(true), []);
   useEffect(() => {
-    if (!isLive) return;
+    if (!isLive || besides) return;
+    const timer = setTimeout(showBesides, BESIDES_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [isLive, besides, showBesides]);
+
+  useEffect(() => {
+    if (!isLive || !besides) return;
     let cancelled = false;
     fetchSessionWorkshop(id).then(
       (w) => {
@@ -127,7 +140,7 @@ export default function SessionScreen({ id }: { id: string }) {
     return () => {
       cancelled = true;
     };
-  }, [id, isLive]);
+  }, [id, isLive, besides]);
 
   const node: NodeView | undefined = view?.nodes.find((n) => n.name === selected) ?? view?.nodes[0];
   const control = view?.access === "control";
@@ -276,7 +289,7 @@ export default function SessionScreen({ id }: { id: string }) {
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-800 bg-slate-950/60 px-4 py-2">
-        <Link href="/" className="flex items-center gap-2 text-sm font-semibold text-slate-300 hover:text-slate-100">
+        <Link href="/" prefetch={false} className="flex items-center gap-2 text-sm font-semibold text-slate-300 hover:text-slate-100">
           <span className="font-mono text-sky-400">&gt;_</span>
           <span className="hidden sm:inline">Docker Playground</span>
         </Link>
@@ -354,7 +367,7 @@ export default function SessionScreen({ id }: { id: string }) {
 
       {node && node.status === "ready" && (
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-800/70 px-3 py-1.5">
-          <PortsBar sessionId={id} node={node.name} urlTemplate={live.portUrl} />
+          <PortsBar sessionId={id} node={node.name} urlTemplate={live.portUrl} waiting={!besides} />
           <div className="ml-auto flex items-center gap-1">
             {workshop && <Toggle testId="lesson-toggle" on={lessonOpen} onClick={() => setLessonOpen((o) => !o)} label="Lesson" />}
             <Toggle testId="editor-toggle" on={editorOpen} onClick={toggleEditor} label="Editor" />
@@ -413,6 +426,8 @@ export default function SessionScreen({ id }: { id: string }) {
               />
             )}
             <div className="min-h-0 flex-1">
+            {/* xterm needs the DOM: never rendered on the server. */}
+            {TerminalPane ? (
             <TerminalPane
               key={node.name}
               sessionId={id}
@@ -423,7 +438,11 @@ export default function SessionScreen({ id }: { id: string }) {
               onNodeRequest={control ? onNodeRequest : undefined}
               onGone={onGone}
               onStatus={onStatus}
+              onShown={showBesides}
             />
+            ) : (
+              <div className="h-full w-full" />
+            )}
             </div>
             </div>
             {node.status === "provisioning" && (
@@ -444,7 +463,8 @@ export default function SessionScreen({ id }: { id: string }) {
       </main>
       {panelOpen && node?.status === "ready" && (
         <aside className="w-[30rem] max-w-[45vw] shrink-0 border-l border-slate-800">
-          <DockerPanel key={node.name} sessionId={id} node={node.name} readOnly={!control} />
+          {/* Its place is kept from the start, so that the terminal is not resized when it comes. */}
+          {besides && <DockerPanel key={node.name} sessionId={id} node={node.name} readOnly={!control} />}
         </aside>
       )}
       </div>
@@ -530,7 +550,7 @@ function LoadError({ message, retrying, onRetry }: { message: string; retrying: 
         >
           Try again
         </button>
-        <Link href="/" className="text-sm text-slate-400 hover:text-slate-200">
+        <Link href="/" prefetch={false} className="text-sm text-slate-400 hover:text-slate-200">
           Back to the home page
         </Link>
       </div>

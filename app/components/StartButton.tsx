@@ -1,8 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { createSession, messageOf, sessionPage } from "./api";
+import { openAhead, terminalSocketUrl } from "./terminal/ahead";
+import { loadTerminalPane } from "./terminal/load";
+import { participantQuery } from "./workspace/identity";
 
 /** Creates a session and opens its page. */
 export default function StartButton({ label = "Start a playground" }: { label?: string }) {
@@ -10,11 +13,26 @@ export default function StartButton({ label = "Start a playground" }: { label?: 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // The terminal's code (xterm, about 490 kB) is loaded while the person reads, not after the click.
+  useEffect(() => {
+    const preload = () => void loadTerminalPane();
+    if (typeof requestIdleCallback === "function") {
+      const handle = requestIdleCallback(preload, { timeout: 2000 });
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(preload, 500);
+    return () => clearTimeout(timer);
+  }, []);
+
   async function start() {
     setBusy(true);
     setError(null);
     try {
-      router.push(sessionPage(await createSession()));
+      const session = await createSession();
+      // The terminal's socket opens while the session's page loads; the page takes it over.
+      const first = session.nodes[0]?.name;
+      if (first) openAhead(terminalSocketUrl(session.id, first, participantQuery()));
+      router.push(sessionPage(session));
       // Stay "Starting…" until the next page replaces this one.
     } catch (err) {
       setError(messageOf(err));

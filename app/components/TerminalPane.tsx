@@ -5,7 +5,8 @@ import { SearchAddon, type ISearchOptions } from "@xterm/addon-search";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { CLOSE, FLOW, terminalPath, type ClientMessage, type NodeStatus, type ServerMessage } from "@/lib/protocol";
+import { CLOSE, FLOW, type ClientMessage, type NodeStatus, type ServerMessage } from "@/lib/protocol";
+import { takeAhead, terminalSocketUrl } from "./terminal/ahead";
 import { canReadClipboard, copyText, readText } from "./terminal/clipboard";
 import ContextMenu, { type MenuEntry } from "./terminal/ContextMenu";
 import { shortcutOf } from "./terminal/keys";
@@ -42,6 +43,8 @@ interface Props {
   onGone?: () => void;
   /** The node's state as reported over the socket (faster than polling). */
   onStatus?: (state: NodeStatus) => void;
+  /** The shell's screen is drawn, the first time on each socket. */
+  onShown?: () => void;
   /** Something in the node asked the page to open a file (`edit FILE`) or show a build error on a line. */
   onNodeRequest?: (request: NodeRequest) => void;
 }
@@ -74,11 +77,6 @@ const backoffMs = (attempt: number) => Math.min(500 * 2 ** attempt, 5000);
 const ENGINE_RETRY_MS = 2000;
 const ENGINE_LOST: Banner = { kind: "status", text: "Lost the connection to the Docker engine; retrying…" };
 
-function socketUrl(path: string): string {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${path}`;
-}
-
 function* chunks(data: string): Generator<string> {
   for (let i = 0; i < data.length; ) {
     let end = Math.min(i + INPUT_CHUNK, data.length);
@@ -102,10 +100,10 @@ function openLink(_ev: MouseEvent, uri: string) {
   window.open(url.href, "_blank", "noopener,noreferrer");
 }
 
-export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, inputRef, onGone, onStatus, onNodeRequest }: Props) {
+export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, inputRef, onGone, onStatus, onShown, onNodeRequest }: Props) {
   const rootRef = useRef<HTMLDivElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
-  const callbacks = useRef({ onGone, onStatus, onNodeRequest });
+  const callbacks = useRef({ onGone, onStatus, onShown, onNodeRequest });
   const live = useRef<Live | null>(null);
   const [conn, setConn] = useState<ConnState>("connecting");
   const [banner, setBanner] = useState<Banner | null>(null);
@@ -131,7 +129,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
 
   // Callbacks change on every parent render; the socket effect must not restart because of that.
   useEffect(() => {
-    callbacks.current = { onGone, onStatus, onNodeRequest };
+    callbacks.current = { onGone, onStatus, onShown, onNodeRequest };
     prefs.current = { fontSize, theme, readOnly };
   });
 
@@ -339,7 +337,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
     const onMessage = (msg: ServerMessage) => {
       switch (msg.type) {
         case "snapshot":
-          term.write(FULL_RESET + msg.data);
+          // Said after the frame that draws it: what the page does next must not delay that frame.
+          term.write(FULL_RESET + msg.data, () => requestAnimationFrame(() => setTimeout(() => callbacks.current.onShown?.(), 0)));
           break;
         case "size": {
           const size = toWireSize(msg);
@@ -373,7 +372,10 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
     const connect = () => {
       retryTimer = undefined;
       setConn(everOpened ? "reconnecting" : "connecting");
-      const ws = new WebSocket(socketUrl(terminalPath(sessionId, node) + (socketQuery ? `?${socketQuery}` : "")));
+      const url = terminalSocketUrl(sessionId, node, socketQuery);
+      // The first time, Start may have opened it already (./terminal/ahead.ts).
+      const taken = everOpened ? undefined : takeAhead(url);
+      const ws = taken?.ws ?? new WebSocket(url);
       ws.binaryType = "arraybuffer";
       socket = ws;
       unacked = 0;
@@ -426,6 +428,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
         setConn("reconnecting");
         retryTimer = setTimeout(connect, backoffMs(attempt++));
       };
+      taken?.replay();
     };
 
     /** Input typed before the socket opened (a lesson's Run on a terminal just shown), sent once it does. */

@@ -73,7 +73,17 @@ export async function createSession(options: { workshop?: string; cohort?: strin
     headers: { "content-type": "application/json" },
     body: JSON.stringify(options),
   });
-  return (await res.json()) as SessionView;
+  const view = (await res.json()) as SessionView;
+  handedOver = { ...withSkew(view, res), at: Date.now() };
+  return view;
+}
+
+/** The session a Start in this tab just made: its page shows it at once instead of asking again. */
+let handedOver: (FetchedSession & { at: number }) | undefined;
+
+/** The view of the session this tab just started, when `id` is it and it is fresh; the page then skips its first request. */
+export function startedSession(id: string): FetchedSession | undefined {
+  return handedOver?.view.id === id && Date.now() - handedOver.at < 10_000 ? handedOver : undefined;
 }
 
 /** Same-origin path of a new session's page, whatever the server says. */
@@ -89,7 +99,10 @@ export interface FetchedSession {
 
 export async function fetchSession(id: string, signal?: AbortSignal): Promise<FetchedSession> {
   const res = await request(`/api/sessions/${encodeURIComponent(id)}`, { signal });
-  const view = (await res.json()) as SessionView;
+  return withSkew((await res.json()) as SessionView, res);
+}
+
+function withSkew(view: SessionView, res: Response): FetchedSession {
   // The Date header has one-second resolution: only trust it for real clock errors.
   const serverNow = Date.parse(res.headers.get("date") ?? "");
   const skew = Number.isNaN(serverNow) ? 0 : serverNow - Date.now();

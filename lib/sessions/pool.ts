@@ -19,7 +19,7 @@ export class WarmPool {
    * `spare` is how many seats nobody holds or is being given.
    */
   constructor(
-    private readonly deps: Pick<Deps, "runtime" | "opts" | "now" | "log">,
+    private readonly deps: Pick<Deps, "runtime" | "opts" | "now" | "log" | "events">,
     private readonly start: () => Session,
     private readonly spare: () => number,
   ) {}
@@ -44,7 +44,11 @@ export class WarmPool {
   /** Takes out a pooled session (its node stopped, or its seat is wanted) and removes it from the engine. */
   discard(session: Session): void {
     this.sessions.delete(session.id);
-    for (const n of session.nodes.values()) unwatch(n);
+    for (const n of session.nodes.values()) {
+      unwatch(n);
+      // Its shell, started ahead (lib/terminal/service.ts), goes with it.
+      this.deps.events.emit("nodeRemoved", session.id, n.name);
+    }
     // One still starting is removed once its start is over; `ending` makes the start give up early.
     session.ending ??= session.provisioned.then(() => void removeLeftover(this.deps, session.id));
   }

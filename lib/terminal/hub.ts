@@ -91,6 +91,11 @@ export class TerminalHub {
     });
   }
 
+  /** Starts the shell before anyone joins, so that the first to join finds its prompt already there. */
+  warm(): void {
+    if (!this.closed) this.ensureProcess();
+  }
+
   detach(client: TerminalClient): void {
     const state = this.clients.get(client);
     this.clients.delete(client);

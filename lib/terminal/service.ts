@@ -15,6 +15,8 @@ export class TerminalService {
     private readonly spawn: SpawnTerminal,
   ) {
     manager.on("ended", (sessionId) => this.closeSession(sessionId, CLOSE.SESSION_ENDED, "session ended"));
+    // The shell starts with the node (a pooled one too): whoever opens the terminal finds its prompt there.
+    manager.on("nodeReady", (sessionId, node) => this.hub(sessionId, node).warm());
     manager.on("nodeRemoved", (sessionId, node) => {
       const key = `${sessionId}/${node}`;
       this.hubs.get(key)?.close(CLOSE.NOT_FOUND, "node removed");

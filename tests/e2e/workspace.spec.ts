@@ -105,7 +105,9 @@ test("a watch-only link shows the terminal live but refuses typing", async ({ pa
 test("the Docker panel shows a container started in the terminal, and its image's layers", async ({ page }) => {
   await page.setViewportSize({ width: 1500, height: 900 });
   await startSession(page);
-  if ((await page.getByTestId("docker-panel").count()) === 0) await page.getByTestId("docker-panel-toggle").click();
+  // Open unless it is (its contents may still be on their way).
+  const toggle = page.getByTestId("docker-panel-toggle");
+  if ((await toggle.getAttribute("aria-pressed")) !== "true") await toggle.click();
   await expect(page.getByTestId("docker-panel")).toBeVisible();
 
   await run(page, "docker run -d --name hello-web nginx");

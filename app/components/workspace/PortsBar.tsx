@@ -6,13 +6,17 @@ import { fetchPorts } from "../api";
 
 const POLL_MS = 1500;
 
-/** The node's published ports as links, refreshed while the page is visible, and a box to open any port. */
-export default function PortsBar({ sessionId, node, urlTemplate }: { sessionId: string; node: string; urlTemplate?: string }) {
+/**
+ * The node's published ports as links, refreshed while the page is visible, and a box to open any port.
+ * `waiting`: not asked yet (the page lets the terminal go first).
+ */
+export default function PortsBar({ sessionId, node, urlTemplate, waiting = false }: { sessionId: string; node: string; urlTemplate?: string; waiting?: boolean }) {
   const [ports, setPorts] = useState<PortView[]>([]);
   const [typed, setTyped] = useState("");
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
+    if (waiting) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const controller = new AbortController();
@@ -33,7 +37,7 @@ export default function PortsBar({ sessionId, node, urlTemplate }: { sessionId: 
       clearTimeout(timer);
       controller.abort();
     };
-  }, [sessionId, node]);
+  }, [sessionId, node, waiting]);
 
   function open(e: React.FormEvent) {
     e.preventDefault();
