@@ -7,7 +7,9 @@
  *   BENCH_KEYS      keystrokes per echo series (default 500)
  *   BENCH_CYCLES    create/delete cycles for leftovers (default 100)
  *   BENCH_NEIGHBOURS sessions running a CPU hog and a fork bomb beside the measured one (default 10)
- *   BENCH_ONLY      comma-separated parts to run: core, javascript, workspace, isolation (default: all)
+ *   BENCH_ONLY      comma-separated parts to run: core, javascript, workspace, isolation, capacity (default: all);
+ *                   the capacity part's pieces alone: click, burst, density
+ *   BENCH_DENSITY   idle sessions the capacity part starts on one host (default 300)
  *   BENCH_HOST_ENGINE the host's engine, for the isolation part's old runtime (default unix:///var/run/docker.sock)
  */
 import { spawn as spawnPty } from "node-pty";
@@ -17,6 +19,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { docker, newInstance, removeInstance, resourcesOf, startServer, type TestServer } from "../support/server";
 import { TestTerminal } from "../support/terminal-client";
+import { burst, clickToPrompt, density, endAll, waitPool } from "./capacity";
 import { percentile, round } from "./stats";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
@@ -44,14 +47,6 @@ const record = (key: string, row: Row, data: unknown) => {
 };
 const ms = (n: number) => `${round(n, 0)} ms`;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-
-async function waitPool(server: TestServer, ready: number) {
-  for (;;) {
-    const h = await (await server.api("/api/health")).json();
-    if (h.pool.ready >= ready) return;
-    await sleep(100);
-  }
-}
 
 /** POST /api/sessions until the terminal socket shows the first prompt. */
 async function timeToPrompt(server: TestServer, pooled: boolean): Promise<number[]> {
@@ -329,6 +324,7 @@ async function main() {
     if (want("javascript")) await javascript(instance);
     if (want("workspace")) await workspace(instance);
     if (want("isolation")) await isolationPart(instance);
+    if (want("capacity") || want("click") || want("burst") || want("density")) await capacityPart(instance);
   } finally {
     await removeInstance(instance);
   }
@@ -377,6 +373,52 @@ async function isolationPart(instance: string) {
   const ratio = (a: number, b: number) => `${round(a / b, 2)}x`;
   record("isolationStart", { figure: `node start until ready, user namespaces against none (p50 of ${runs})`, value: `${ms(percentile(u.start, 50))} against ${ms(percentile(n.start, 50))} (${ratio(percentile(u.start, 50), percentile(n.start, 50))})`, target: "<= 1.2x" }, { userns: u.start, none: n.start });
   record("isolationMemory", { figure: `host memory per idle node, user namespaces against none (${runs} idle)`, value: `${round(u.memory)} against ${round(n.memory)} MiB (${ratio(u.memory, n.memory)})`, target: "<= 1.2x" }, { userns: u.memory, none: n.memory });
+}
+
+/** What a class feels: the click in Chromium, a burst of 30 on the defaults, and a host full of idle sessions. */
+async function capacityPart(instance: string) {
+  const piece = (name: string) => want("capacity") || want(name);
+  if (piece("click")) {
+    console.error("click to prompt in Chromium");
+    const server = await startServer({ POOL_SIZE: "2" }, instance);
+    try {
+      const clicks = await clickToPrompt(server, Math.max(10, Math.min(SESSIONS, 20)));
+      record("clickToPrompt", { figure: `click on Start until the prompt is drawn, Chromium, warm pool (p50 / p95 of ${clicks.length})`, value: `${ms(percentile(clicks, 50))} / ${ms(percentile(clicks, 95))}`, target: "<= 300 / 600 ms" }, clicks);
+    } finally {
+      await server.stop();
+    }
+  }
+  if (piece("burst")) {
+    console.error("a burst of 30 on the defaults");
+    // The defaults, RATE_LIMIT_SESSIONS included: a class comes from one address.
+    const server = await startServer({ POOL_SIZE: "2", MAX_SESSIONS: "30", RATE_LIMIT_SESSIONS: "40" }, instance);
+    try {
+      await waitPool(server, 2);
+      const b = await burst(server, 30);
+      record("burst", { figure: "a burst of 30 Starts at once, defaults: working / time to docker version (p50 / max)", value: `${b.ms.length} of 30, ${ms(percentile(b.ms, 50))} / ${ms(Math.max(...b.ms))}`, target: "30 of 30" }, b);
+    } finally {
+      await server.stop();
+    }
+  }
+  if (piece("density")) {
+    const target = Number(process.env.BENCH_DENSITY ?? 300);
+    console.error(`density: ${target} idle sessions`);
+    const server = await startServer({ POOL_SIZE: "0", MAX_SESSIONS: String(target) }, instance);
+    try {
+      const d = await density(server, target, 6);
+      const echo = d.ids[0] ? await echoOverSocket(server, d.ids[0]) : [];
+      const health = await (await server.api("/api/health")).json();
+      record("density", {
+        figure: `idle sessions started on one host, default limits (asked for ${target})`,
+        value: `${d.started} in ${round(d.startMinutes)} min, ${round(d.perSessionMiB)} MiB and ${round(d.perSessionTasks, 0)} threads of host each${d.stoppedBy ? `; stopped by: ${d.stoppedBy}` : ""}`,
+        limit: `echo in one of them meanwhile p50 / p99 ${round(percentile(echo, 50), 2)} / ${round(percentile(echo, 99), 2)} ms`,
+        target: ">= 300",
+      }, { ...d, ids: undefined, echo, capacity: health.capacity });
+      await endAll(server, d.ids);
+    } finally {
+      await server.stop();
+    }
+  }
 }
 
 async function core(instance: string) {

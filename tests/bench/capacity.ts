@@ -1,0 +1,177 @@
+/**
+ * The bench's capacity part: what a class feels. The click on Start until
+ * the prompt is drawn, in Chromium; a burst of sessions asked for at once;
+ * and how many idle sessions one host holds.
+ */
+import { readFileSync } from "node:fs";
+import type { TestServer } from "../support/server";
+
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+
+export async function waitPool(server: TestServer, ready: number): Promise<void> {
+  for (;;) {
+    const h = await (await server.api("/api/health")).json();
+    if (h.pool.ready >= ready) return;
+    await sleep(100);
+  }
+}
+
+/** Threads on the host (each takes one of kernel.pid_max's ids). */
+export function hostTasks(): number {
+  return Number(readFileSync("/proc/loadavg", "utf8").split(" ")[3]?.split("/")[1] ?? 0);
+}
+
+/** Host memory the kernel could still give, in MiB. */
+export function memAvailableMiB(): number {
+  const m = /^MemAvailable:\s+(\d+) kB$/m.exec(readFileSync("/proc/meminfo", "utf8"));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+/**
+ * Run in the page: notes when Start is clicked, then looks at the terminal's
+ * buffer every frame and notes the frame after the prompt is in it (xterm
+ * draws in a frame of its own). A string: tsx would wrap functions in
+ * helpers the page does not have.
+ */
+const MARK_CLICK_AND_PROMPT = `(() => {
+  document.addEventListener("click", (e) => {
+    if (e.target.closest && e.target.closest("[data-testid=start-session]")) window.__clickAt ??= performance.now();
+  }, true);
+  const prompt = /node\\d+:\\S*[#$]\\s*$/;
+  const frame = () => {
+    const b = window.__clickAt === undefined ? undefined : window.__playgroundTerm?.buffer.active;
+    for (let l = 0; b && l < b.length; l++) {
+      if (prompt.test(b.getLine(l)?.translateToString(true) ?? "")) {
+        requestAnimationFrame(() => (window.__drawnAt = performance.now()));
+        return;
+      }
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})()`;
+
+const SCREEN_TEXT = `(() => {
+  const b = window.__playgroundTerm?.buffer.active;
+  const lines = [];
+  for (let l = 0; b && l < b.length; l++) lines.push(b.getLine(l)?.translateToString(true) ?? "");
+  return lines.join("\\n");
+})()`;
+
+/**
+ * In Chromium, on a warm pool: from the click on Start a playground until
+ * the first frame after the node's prompt reached the terminal. Both times
+ * are taken in the page (performance.now() survives the client-side
+ * navigation to the session's page).
+ */
+export async function clickToPrompt(server: TestServer, runs: number): Promise<number[]> {
+  const { chromium } = await import("@playwright/test");
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      await waitPool(server, 1);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(new URL("/", server.url).toString(), { waitUntil: "networkidle" });
+      await page.evaluate(MARK_CLICK_AND_PROMPT);
+      await page.getByTestId("start-session").click();
+      await page.waitForFunction("window.__drawnAt !== undefined", null, { timeout: 60_000 }).catch(async (e: Error) => {
+        const text = await page.evaluate(SCREEN_TEXT).catch(() => "");
+        await page.screenshot({ path: ".bench/click-timeout.png" }).catch(() => {});
+        throw new Error(`${e.message}\nclicked: ${await page.evaluate("window.__clickAt")}, at ${page.url()}, terminal:\n${text}`);
+      });
+      samples.push(await page.evaluate("window.__drawnAt - window.__clickAt"));
+      const id = new URL(page.url()).pathname.split("/").pop()!;
+      await context.close();
+      await server.api(`/api/sessions/${id}`, { method: "DELETE" });
+    }
+  } finally {
+    await browser.close();
+  }
+  return samples;
+}
+
+export interface BurstResult {
+  /** Time from the burst's start until each session's `docker version` answered. */
+  ms: number[];
+  failures: string[];
+}
+
+/** `count` POST /api/sessions at once, each followed by `docker version` in its node. */
+export async function burst(server: TestServer, count: number): Promise<BurstResult> {
+  const started = performance.now();
+  const failures: string[] = [];
+  const ms: number[] = [];
+  const ids: string[] = [];
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const res = await server.api("/api/sessions", { method: "POST" });
+      const body = await res.json();
+      if (res.status !== 201) return void failures.push(`${res.status} ${body.error?.code}`);
+      ids.push(body.id);
+      const r = await server.exec(body.id, ["docker", "version", "--format", "{{.Server.Version}}"]).catch((e: Error) => ({ exitCode: -1, stderr: e.message }));
+      if (r.exitCode === 0) ms.push(performance.now() - started);
+      else failures.push(`docker version: ${r.stderr.trim().slice(0, 200)}`);
+    }),
+  );
+  await Promise.all(ids.map((id) => server.api(`/api/sessions/${id}`, { method: "DELETE" })));
+  return { ms, failures };
+}
+
+export interface DensityResult {
+  started: number;
+  /** Why no more started, when fewer than asked for did. */
+  stoppedBy?: string;
+  /** Host memory taken per idle session (MemAvailable before and after), MiB. */
+  perSessionMiB: number;
+  /** Host threads (pid_max's ids) per idle session. */
+  perSessionTasks: number;
+  startMinutes: number;
+  ids: string[];
+}
+
+/**
+ * Starts up to `target` sessions, `parallel` at a time, each until its
+ * node is ready, then lets them settle into idle. The caller measures
+ * what it wants while they idle, then calls `end`.
+ */
+export async function density(server: TestServer, target: number, parallel: number): Promise<DensityResult> {
+  const before = memAvailableMiB();
+  const tasksBefore = hostTasks();
+  const started = performance.now();
+  const ids: string[] = [];
+  let stoppedBy: string | undefined;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < target && !stoppedBy) {
+        next++;
+        try {
+          ids.push((await server.readySession()).id);
+        } catch (e) {
+          stoppedBy ??= String(e instanceof Error ? e.message : e).slice(0, 300);
+        }
+        if (ids.length % 25 === 0) console.error(`  ${ids.length} sessions, ${Math.round(memAvailableMiB())} MiB available`);
+      }
+    }),
+  );
+  const startMinutes = (performance.now() - started) / 60_000;
+  await sleep(30_000); // let them settle into idle
+  const perSessionMiB = (before - memAvailableMiB()) / Math.max(1, ids.length);
+  const perSessionTasks = (hostTasks() - tasksBefore) / Math.max(1, ids.length);
+  return { started: ids.length, stoppedBy, perSessionMiB, perSessionTasks, startMinutes, ids };
+}
+
+/** Ends sessions, `parallel` at a time. */
+export async function endAll(server: TestServer, ids: string[], parallel = 10): Promise<void> {
+  const queue = [...ids];
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let id = queue.pop(); id; id = queue.pop()) await server.api(`/api/sessions/${id}`, { method: "DELETE" });
+    }),
+  );
+}
