@@ -33,6 +33,7 @@ export default defineConfig({
       HOST: "127.0.0.1",
       PLAYGROUND_INSTANCE: E2E_INSTANCE,
       RATE_LIMIT_SESSIONS: "1000",
+      CLASS_WARM_MINUTES: "0",
       // A Killercoda scenario and a native lesson with every kind of block.
       LESSON_DIRS: "tests/fixtures/lessons",
     },

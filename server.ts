@@ -85,7 +85,10 @@ async function main() {
         await manager.writeFile(id, node, path, Readable.from([content]), content.length);
       },
     }),
-    cohorts: new Cohorts(jsonFileStore(join(resolve(config.dataDir), "cohorts.json"))),
+    cohorts: new Cohorts(jsonFileStore(join(resolve(config.dataDir), "cohorts.json")), Date.now, {
+      forMs: config.classWarmMs,
+      onSeats: (seats) => manager.warmClassSeats(seats),
+    }),
   };
   manager.on("removed", (id) => workshops.runs.forget(id));
   void workshops.catalog.current();
@@ -105,6 +108,10 @@ async function main() {
   if (!status.engine.reachable) log("engine_unreachable", { message: status.engine.message });
   else if (!status.sandboxImage || !status.registryRunning) log("images_missing", { ...status, hint: "npm run setup" });
   await manager.start();
+  // Classes made before a restart, and warm windows closing as time goes by.
+  const rewarm = () => void workshops.cohorts.rewarm().catch((e: unknown) => log("class_warm_failed", { error: String(e) }));
+  rewarm();
+  setInterval(rewarm, 60_000).unref();
 
   const app = next({ dev, dir: __dirname, hostname: "localhost", port: config.port });
   await app.prepare();

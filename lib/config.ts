@@ -89,6 +89,12 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   /** Seats of a new class when its instructor does not say. */
   COHORT_SEATS: int(40, 1),
+  /**
+   * For this long after a class is made, its free seats are started ahead
+   * (within MAX_SESSIONS and the host's room), so that a join finds a node
+   * ready. 0: never.
+   */
+  CLASS_WARM_MINUTES: int(180, 0),
 });
 
 /** The environment variables the server reads (compose.yaml passes each to the app). */
@@ -129,6 +135,7 @@ export interface Config {
   rateLimitWindowMs: number;
   reaperIntervalMs: number;
   terminalBackend: "pty" | "api";
+  classWarmMs: number;
   lessonDirs: string[];
   dataDir: string;
   cohortSeats: number;
@@ -179,5 +186,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lessonDirs: e.LESSON_DIRS.split(":").map((s) => s.trim()).filter(Boolean),
     dataDir: e.DATA_DIR,
     cohortSeats: e.COHORT_SEATS,
+    classWarmMs: e.CLASS_WARM_MINUTES * 60_000,
   };
 }

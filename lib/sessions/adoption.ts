@@ -21,7 +21,7 @@ export class Adoption {
 
   /** Adopts live sessions of this instance and removes dead, expired and orphaned ones. */
   async adopt(): Promise<{ adopted: number; removed: number }> {
-    const { runtime, opts, now, log } = this.deps;
+    const { runtime, now, log } = this.deps;
     const { registry, pool } = this;
     const found = await runtime.listNodes();
     const bySession = new Map<string, typeof found>();
@@ -41,7 +41,7 @@ export class Adoption {
       const candidates = [...labelled, ...(claim ? [claim.expiresAt] : [])];
       const expiresAt = candidates.length ? Math.max(...candidates) : undefined;
       const alive = running && (expiresAt === undefined || expiresAt > now());
-      if (!alive || (expiresAt === undefined && pool.size >= (opts.poolSize ?? 0))) {
+      if (!alive || (expiresAt === undefined && pool.size >= pool.target)) {
         if (await removeLeftover(this.deps, id)) removed++;
         continue;
       }

@@ -101,6 +101,11 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     return counts;
   }
 
+  /** Keeps this many class seats started ahead besides the pool, as far as capacity allows. */
+  warmClassSeats(seats: number): void {
+    this.pool.warmClassSeats(seats);
+  }
+
   /** Pooled sessions: how many, and how many are ready to hand out. */
   get poolView(): { size: number; ready: number; target: number } {
     return this.pool.view;

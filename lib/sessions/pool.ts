@@ -13,6 +13,19 @@ import { unwatch } from "./watch";
 export class WarmPool {
   /** Started ahead and not handed out yet; not counted as active. */
   private readonly sessions = new Map<string, Session>();
+  /** Seats of classes about to join, kept warm besides POOL_SIZE (lib/workshops/cohorts.ts). */
+  private classSeats = 0;
+
+  /** How many the pool wants: POOL_SIZE and the seats classes may soon take. */
+  get target(): number {
+    return (this.deps.opts.poolSize ?? 0) + this.classSeats;
+  }
+
+  /** Classes' seats to keep warm from now on; the pool grows or shrinks to match. */
+  warmClassSeats(seats: number): void {
+    this.classSeats = Math.max(0, Math.floor(seats));
+    this.refill();
+  }
 
   /**
    * `start` starts one pooled session, provisioning in the background;
@@ -56,7 +69,7 @@ export class WarmPool {
   /** Pooled sessions: how many, and how many are ready to hand out. */
   get view(): { size: number; ready: number; target: number } {
     const ready = [...this.sessions.values()].filter(isReady).length;
-    return { size: this.sessions.size, ready, target: this.deps.opts.poolSize ?? 0 };
+    return { size: this.sessions.size, ready, target: this.target };
   }
 
   /** A ready pooled session, recorded as handed out; undefined when none is ready. */
@@ -84,7 +97,7 @@ export class WarmPool {
    * are retried on the reaper's next tick.
    */
   refill(): void {
-    const target = Math.max(0, Math.min(this.deps.opts.poolSize ?? 0, this.spare()));
+    const target = Math.max(0, Math.min(this.target, this.spare()));
     const extra = [...this.sessions.values()].sort((a, b) => Number(isReady(a)) - Number(isReady(b)));
     for (const session of extra.slice(0, Math.max(0, this.sessions.size - target))) {
       this.deps.log("pool_shrunk", { sessionId: session.id });

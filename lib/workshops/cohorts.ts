@@ -43,10 +43,29 @@ export class Cohorts {
   private cohorts?: Cohort[];
   private writing: Promise<void> = Promise.resolve();
 
+  /**
+   * `warmForMs`: how long after a class is made its free seats are kept
+   * started ahead (0: never); `onSeats` hears how many seats that is, in all
+   * classes, whenever it may have changed.
+   */
   constructor(
     private readonly store: CohortStore,
     private readonly now: () => number = Date.now,
+    private readonly warm: { forMs: number; onSeats: (seats: number) => void } = { forMs: 0, onSeats: () => {} },
   ) {}
+
+  /** Free seats of classes made within the warm window: joins that may come soon. */
+  async seatsToWarm(): Promise<number> {
+    const now = this.now();
+    return (await this.all())
+      .filter((c) => now - Date.parse(c.createdAt) < this.warm.forMs)
+      .reduce((n, c) => n + Math.max(0, c.seats - c.attendees.length), 0);
+  }
+
+  /** Tells `onSeats` the current figure (after a change, and now and then as windows close). */
+  async rewarm(): Promise<void> {
+    this.warm.onSeats(await this.seatsToWarm());
+  }
 
   private async all(): Promise<Cohort[]> {
     this.cohorts ??= await this.store.load().catch(() => []);
@@ -77,6 +96,7 @@ export class Cohorts {
     };
     all.push(cohort);
     await this.persist();
+    await this.rewarm();
     return cohort;
   }
 
@@ -104,5 +124,6 @@ export class Cohorts {
     const cohort = await this.checkSeat(code);
     cohort.attendees.push({ ...attendee, joinedAt: new Date(this.now()).toISOString() });
     await this.persist();
+    await this.rewarm();
   }
 }

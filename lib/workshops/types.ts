@@ -132,6 +132,12 @@ export interface CohortDashboard {
   expiresAt: string;
   joinPath: string;
   attendees: AttendeeView[];
+  /**
+   * Free seats with a node started ahead (ready now, or still starting):
+   * those joins get a prompt at once. Shared with other classes and the
+   * pool, and bounded by the playground's capacity.
+   */
+  warm: { ready: number; starting: number };
 }
 
 export function summary(w: Workshop): WorkshopSummary {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { TestServer } from "../support/server";
+import { TestTerminal } from "../support/terminal-client";
 
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
@@ -96,9 +97,11 @@ export async function clickToPrompt(server: TestServer, runs: number): Promise<n
 }
 
 export interface BurstResult {
-  /** Time from the burst's start until each session's `docker version` answered. */
+  /** Time from the burst's start until each session's `docker version` answered (a class: its prompt). */
   ms: number[];
   failures: string[];
+  /** A class: time from the burst's start until each join was answered. */
+  answered?: number[];
 }
 
 /** `count` POST /api/sessions at once, each followed by `docker version` in its node. */
@@ -174,4 +177,49 @@ export async function endAll(server: TestServer, ids: string[], parallel = 10): 
       for (let id = queue.pop(); id; id = queue.pop()) await server.api(`/api/sessions/${id}`, { method: "DELETE" });
     }),
   );
+}
+
+/**
+ * A class of `count` whose seats were started ahead: every learner presses
+ * Join at once. Time from the burst's start until each one's terminal shows
+ * the prompt.
+ */
+export async function classBurst(server: TestServer, count: number): Promise<BurstResult> {
+  const res = await server.api("/api/cohorts", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ workshop: "first-containers", seats: count }),
+  });
+  if (res.status !== 201) throw new Error(`POST /api/cohorts: ${res.status} ${await res.text()}`);
+  const cohort = await res.json();
+  await waitPool(server, count);
+  const started = performance.now();
+  const ms: number[] = [];
+  const failures: string[] = [];
+  const ids: string[] = [];
+  const answered: number[] = [];
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const join = await server.api("/api/sessions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ cohort: cohort.code, name: `Learner ${i + 1}` }),
+      });
+      const body = await join.json();
+      if (join.status !== 201) return void failures.push(`${join.status} ${body.error?.code}`);
+      answered.push(performance.now() - started);
+      ids.push(body.id);
+      const t = await TestTerminal.open({ baseUrl: server.url, sessionId: body.id });
+      try {
+        await t.waitForPrompt(60_000);
+        ms.push(performance.now() - started);
+      } catch (e) {
+        failures.push(`no prompt: ${String(e).slice(0, 200)}`);
+      } finally {
+        t.close();
+      }
+    }),
+  );
+  await endAll(server, ids);
+  return { ms, failures, answered };
 }

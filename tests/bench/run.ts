@@ -15,11 +15,12 @@
 import { spawn as spawnPty } from "node-pty";
 import { request } from "node:http";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
 import { docker, newInstance, removeInstance, resourcesOf, startServer, type TestServer } from "../support/server";
 import { TestTerminal } from "../support/terminal-client";
-import { burst, clickToPrompt, density, endAll, waitPool } from "./capacity";
+import { burst, classBurst, clickToPrompt, density, endAll, waitPool } from "./capacity";
 import { percentile, round } from "./stats";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
@@ -398,6 +399,18 @@ async function capacityPart(instance: string) {
       record("burst", { figure: "a burst of 30 Starts at once, defaults: working / time to docker version (p50 / max)", value: `${b.ms.length} of 30, ${ms(percentile(b.ms, 50))} / ${ms(Math.max(...b.ms))}`, target: "30 of 30" }, b);
     } finally {
       await server.stop();
+    }
+  }
+  if (piece("burst")) {
+    console.error("a warm class of 30 joining at once");
+    const dataDir = mkdtempSync(join(tmpdir(), "bench-class-"));
+    const server = await startServer({ POOL_SIZE: "2", MAX_SESSIONS: "30", RATE_LIMIT_SESSIONS: "40", CLASS_WARM_MINUTES: "180", DATA_DIR: dataDir }, instance);
+    try {
+      const b = await classBurst(server, 30);
+      record("classBurst", { figure: "a warm class of 30 joining at once: at a prompt / time to prompt (p50 / max)", value: `${b.ms.length} of 30, ${ms(percentile(b.ms, 50))} / ${ms(Math.max(...b.ms))}`, limit: `join answered p50 / max ${ms(percentile(b.answered ?? [], 50))} / ${ms(Math.max(...(b.answered ?? [])))}`, target: "30 of 30, max <= 2 s" }, b);
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }
   if (piece("density")) {

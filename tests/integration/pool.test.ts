@@ -1,5 +1,8 @@
 /** The warm pool on the real engine: sessions handed out ready, refilled, kept across a restart. */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { newInstance, removeInstance, resourcesOf, startServer, type TestServer } from "../support/server";
 import { TestTerminal } from "../support/terminal-client";
@@ -47,4 +50,48 @@ test("a pooled session is ready at once, the pool refills, and a restart keeps b
     await removeInstance(instance);
   }
   assert.deepEqual(await resourcesOf(instance), { containers: [], volumes: [], networks: [] });
+});
+
+test("a class's free seats are started ahead: joins at once each get a ready node, and the dashboard says how many are warm", async () => {
+  // Classes of its own: other tests' classes would be warmed too.
+  const dataDir = mkdtempSync(join(tmpdir(), "warm-class-"));
+  const server = await startServer({ POOL_SIZE: "0", MAX_SESSIONS: "5", CLASS_WARM_MINUTES: "60", DATA_DIR: dataDir });
+  try {
+    const created = await server.api("/api/cohorts", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ workshop: "first-containers", seats: 3 }),
+    });
+    assert.equal(created.status, 201);
+    const cohort = await created.json();
+    await poolReady(server, 3);
+    const dashboard = async () => (await (await server.api(`/api/cohorts/${cohort.id}`)).json()) as { warm: { ready: number; starting: number } };
+    assert.deepEqual((await dashboard()).warm, { ready: 3, starting: 0 });
+
+    const joins = await Promise.all(
+      ["Ada", "Bo", "Cy"].map(async (name) => {
+        const res = await server.api("/api/sessions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ cohort: cohort.code, name }),
+        });
+        assert.equal(res.status, 201, await res.clone().text());
+        return res.json();
+      }),
+    );
+    for (const j of joins) assert.equal(j.nodes[0]?.status, "ready", "a warm seat is handed out ready");
+    const t = await TestTerminal.open({ baseUrl: server.url, sessionId: joins[0].id });
+    await t.waitForPrompt(5000);
+    t.close();
+
+    // Every seat taken: nothing more is kept warm for this class.
+    const health = await (await server.api("/api/health")).json();
+    assert.equal(health.pool.target, 0);
+    assert.deepEqual((await dashboard()).warm, { ready: 0, starting: 0 });
+    const nodes = (await resourcesOf(server.instance)).containers.filter((name) => /-node\d+$/.test(name));
+    assert.equal(nodes.length, 3, "no node left over for the full class");
+  } finally {
+    await server.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { hostRoom, subnetsIn } from "../../lib/server/host-room";
 import { capacityOf, fullMessage } from "../../lib/sessions/capacity";
 import { SessionManager } from "../../lib/sessions/manager";
+import { Cohorts } from "../../lib/workshops/cohorts";
 import { FakeRuntime } from "../support/fake-runtime";
 
 describe("capacity", () => {
@@ -45,5 +46,29 @@ describe("capacity", () => {
     assert.equal(manager.poolView.size, 0, "the pool gave its seats to people");
     memory = 10;
     assert.equal(manager.capacity.sessions, 10);
+  });
+});
+
+describe("warm class seats", () => {
+  test("free seats of classes inside the window are wanted, and the pool keeps within capacity", async () => {
+    let now = 1_000_000;
+    const heard: number[] = [];
+    const store = { load: async () => [], save: async () => {} };
+    const cohorts = new Cohorts(store, () => now, { forMs: 60_000, onSeats: (n) => heard.push(n) });
+    const a = await cohorts.create({ workshop: "w", title: "A", seats: 3 });
+    now += 30_000;
+    await cohorts.create({ workshop: "w", title: "B", seats: 2 });
+    await cohorts.join(a.code, { sessionId: "s".repeat(24), watchId: "w".repeat(24), name: "Ada" });
+    assert.deepEqual(heard, [3, 5, 4]);
+    now += 40_000; // A's window has closed
+    assert.equal(await cohorts.seatsToWarm(), 2);
+
+    const runtime = new FakeRuntime();
+    const manager = new SessionManager(runtime, { consume: async () => {} }, { instance: "t", sessionTtlMs: 60_000, maxSessions: 4, reaperIntervalMs: 60_000, poolSize: 1 });
+    await manager.start();
+    manager.warmClassSeats(10);
+    await new Promise((r) => setImmediate(r));
+    manager.stop();
+    assert.deepEqual(manager.poolView, { size: 4, ready: 4, target: 11 }, "as many as the seats allow");
   });
 });

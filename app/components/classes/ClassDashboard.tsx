@@ -64,6 +64,12 @@ export default function ClassDashboard({ id }: { id: string }) {
           <p className="mt-1 text-sm text-slate-400">
             {data.workshop.title} · {data.attendees.length} of {data.seats} seats taken · open until {new Date(data.expiresAt).toLocaleString()}
           </p>
+          {data.attendees.length < data.seats && (
+            <p className="mt-1 text-sm text-slate-400" data-testid="warm-seats">
+              {data.warm.ready} {data.warm.ready === 1 ? "machine is" : "machines are"} ready for the next to join
+              {data.warm.starting > 0 ? `, ${data.warm.starting} more starting` : ""}.
+            </p>
+          )}
           <div className="mt-5 rounded-lg border border-sky-500/30 bg-sky-500/5 p-4">
             <p className="text-sm text-slate-300">Give your students this link; each of them gets their own machine:</p>
             <div className="mt-2 flex flex-wrap items-center gap-2">

@@ -37,8 +37,15 @@ export const GET = handle(async (_req: Request, { params }: Params) => {
     expiresAt: cohort.expiresAt,
     joinPath: `/join/${cohort.code}`,
     attendees,
+    warm: warmSeats(manager.poolView, cohort.seats - cohort.attendees.length),
   });
 });
+
+/** The pool's sessions this class's free seats could take. */
+function warmSeats(pool: { size: number; ready: number }, free: number): { ready: number; starting: number } {
+  const ready = Math.min(pool.ready, Math.max(0, free));
+  return { ready, starting: Math.min(pool.size - pool.ready, Math.max(0, free - ready)) };
+}
 
 const notAllowed = methodNotAllowed("GET");
 export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
