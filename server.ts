@@ -22,6 +22,7 @@ import { portsProxy } from "./lib/server/ports-proxy";
 import { terminalSockets } from "./lib/server/terminal-socket";
 import { refuseUnroutable } from "./lib/server/unroutable";
 import { NodeNotReadyError } from "./lib/sessions/errors";
+import { fileLedger } from "./lib/sessions/handouts";
 import { SessionManager } from "./lib/sessions/manager";
 import { memoryLimiter } from "./lib/sessions/rate-limit";
 import { apiExec } from "./lib/terminal/api-exec";
@@ -53,6 +54,7 @@ async function main() {
     maxNodes: config.maxNodes,
     maxSessions: config.maxSessions,
     poolSize: config.poolSize,
+    handouts: fileLedger(join(resolve(config.dataDir), "handouts.json")),
     room: hostRoom({ isolation: config.node.isolation, sessionSubnets: config.sessionSubnets, nodePidsLimit: config.node.nodePidsLimit }),
     reaperIntervalMs: config.reaperIntervalMs,
     log,

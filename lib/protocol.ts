@@ -120,6 +120,9 @@ export interface ExecResult {
   truncated?: boolean;
 }
 
+/** What may bind how many sessions a host holds (lib/sessions/capacity.ts). */
+export type CapacityBound = "max_sessions" | "memory" | "pids" | "keys" | "addresses";
+
 export interface HealthView {
   ok: boolean;
   engine: { reachable: boolean; version?: string; message?: string };
@@ -133,10 +136,10 @@ export interface HealthView {
   sessions: { active: number; max: number };
   /**
    * Sessions that may exist at once (handed out and pooled), and what binds:
-   * MAX_SESSIONS, or the host's memory, process ids or session addresses;
+   * MAX_SESSIONS, or the host's memory, process ids, kernel keys or session addresses;
    * `limits` has each figure.
    */
-  capacity: { sessions: number; binding: "max_sessions" | "memory" | "pids" | "addresses"; limits: Partial<Record<"max_sessions" | "memory" | "pids" | "addresses", number>> };
+  capacity: { sessions: number; binding: CapacityBound; limits: Partial<Record<CapacityBound, number>> };
   /** Sessions started ahead: how many exist, how many are ready, how many are wanted. */
   pool: { size: number; ready: number; target: number };
 }

@@ -147,11 +147,31 @@ raise_pid_max() {
   fi
 }
 
+# All nodes run as one remapped uid, and the kernel's key quota for a user
+# (kernel.keys.maxkeys 200, maxbytes 20000) is shared by them: each node
+# takes a session keyring, and so does each terminal's exec. With the
+# defaults, the 101st node could not start ("unable to create session key:
+# disk quota exceeded"). Raised to root's own quota.
+raise_key_quota() {
+  local name want now
+  for name in maxkeys:1000000 maxbytes:25000000; do
+    want=${name#*:}; name=${name%%:*}
+    now=$(cat "/proc/sys/kernel/keys/$name")
+    [ "$now" -ge "$want" ] && continue
+    if echo "$want" > "/proc/sys/kernel/keys/$name" 2>/dev/null; then
+      say "kernel.keys.$name raised from $now to $want"
+    else
+      say "kernel.keys.$name is $now and cannot be raised here: sessions are limited to what it allows (/api/health)"
+    fi
+  done
+}
+
 start() {
   [ "$(id -u)" = 0 ] || die "the playground engine needs root to start (sudo bash sandbox/engine.sh start)"
   command -v dockerd >/dev/null || die "dockerd is missing: install Debian's docker.io (apt-get install docker.io)"
   check_ranges
   raise_pid_max
+  raise_key_quota
   ensure_network
   install_runtime
   if answers; then

@@ -1,6 +1,6 @@
 /**
  * What this host has room for (lib/sessions/capacity.ts), read from /proc
- * at each question: memory left, process ids, and session networks.
+ * at each question: memory left, process ids, kernel keys, and session networks.
  */
 import { readFileSync } from "node:fs";
 import type { HostRoom } from "../sessions/capacity";
@@ -11,6 +11,12 @@ export const IDLE_SESSION_MIB = 64;
 const MEMORY_RESERVE_MIB = 1024;
 /** The share of kernel.pid_max that nodes may fill together, each at its pids limit. */
 const PIDS_SHARE = 0.9;
+/**
+ * Kernel keys one session takes from the quota that all nodes share (they
+ * run as one remapped uid): a session keyring for the node and one for each
+ * exec, the terminal's among them; counted with room for a few more execs.
+ */
+const KEYS_PER_SESSION = 4;
 /** The playground engine cuts SESSION_SUBNETS into subnets of this size (sandbox/engine.sh). */
 const SESSION_SUBNET_PREFIX = 26;
 /**
@@ -39,10 +45,12 @@ export function hostRoom({ isolation, sessionSubnets, nodePidsLimit, read = (p) 
   return (held: number): HostRoom => {
     const available = /^MemAvailable:\s+(\d+) kB$/m.exec(tryRead("/proc/meminfo") ?? "")?.[1];
     const pidMax = Number(tryRead("/proc/sys/kernel/pid_max")?.trim());
+    const maxKeys = isolation === "userns" ? Number(tryRead("/proc/sys/kernel/keys/maxkeys")?.trim()) : 0;
     return {
       ...(available ? { memory: held + Math.max(0, Math.floor((Number(available) / 1024 - MEMORY_RESERVE_MIB) / IDLE_SESSION_MIB)) } : {}),
       // Every node at its limit must still leave the host ids of its own (one node per session counted).
       ...(pidMax > 0 ? { pids: Math.floor((pidMax * PIDS_SHARE) / nodePidsLimit) } : {}),
+      ...(maxKeys > 0 ? { keys: Math.floor(maxKeys / KEYS_PER_SESSION) } : {}),
       addresses,
     };
   };

@@ -23,6 +23,7 @@ export class Adoption {
   async adopt(): Promise<{ adopted: number; removed: number }> {
     const { runtime, now, log } = this.deps;
     const { registry, pool } = this;
+    await this.deps.opts.handouts?.load(now());
     const found = await runtime.listNodes();
     const bySession = new Map<string, typeof found>();
     for (const node of found) {
@@ -35,7 +36,10 @@ export class Adoption {
     for (const [id, nodes] of bySession) {
       if (registry.has(id) || pool.has(id)) continue; // made by this process meanwhile
       const running = nodes.every((n) => n.running);
-      const claim = running ? await readClaim(runtime, id, nodes.map((n) => n.name)) : undefined;
+      const inNode = running ? await readClaim(runtime, id, nodes.map((n) => n.name)) : undefined;
+      // A hand-out is in the node's claim, or in the server's ledger when the server stopped before the node had it.
+      const ledger = this.deps.opts.handouts?.get(id);
+      const claim = [inNode, ledger].filter((c) => !!c).sort((a, b) => b.expiresAt - a.expiresAt)[0];
       // Labels of nodes made after hand-out carry an expiry; the claim has the latest one.
       const labelled = nodes.filter((n) => !n.pooled).map((n) => n.expiresAt.getTime());
       const candidates = [...labelled, ...(claim ? [claim.expiresAt] : [])];

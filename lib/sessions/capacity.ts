@@ -1,10 +1,10 @@
 /**
  * How many sessions this playground can hold, and what binds: the
  * operator's MAX_SESSIONS, or what the host has room for (memory, process
- * ids, session network addresses). The figures come from the caller; this
+ * ids, the kernel's key quota, session network addresses). The figures come from the caller; this
  * only picks the smallest.
  */
-export type Bound = "max_sessions" | "memory" | "pids" | "addresses";
+export type Bound = "max_sessions" | "memory" | "pids" | "keys" | "addresses";
 
 /** Sessions in all (held ones included) that each of the host's resources allows; undefined: not known. */
 export type HostRoom = Partial<Record<Exclude<Bound, "max_sessions">, number>>;
@@ -29,6 +29,7 @@ const WHY: Record<Bound, string> = {
   max_sessions: "sessions are running",
   memory: "sessions fit in the host's memory",
   pids: "sessions fit in the host's process ids",
+  keys: "sessions fit in the kernel's key quota",
   addresses: "session networks fit in the playground's addresses",
 };
 

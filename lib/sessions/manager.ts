@@ -30,7 +30,7 @@ import { Provisioner } from "./provision";
 import type { CreationLimiter } from "./rate-limit";
 import { Reaper } from "./reaper";
 import { SessionRegistry } from "./registry";
-import type { PathContent, SandboxRuntime } from "./runtime";
+import type { PathContent, RuntimeStatus, SandboxRuntime } from "./runtime";
 import { SessionFiles } from "./session-files";
 import { maxLifetimeMs, sessionView, type Deps, type ManagerOptions, type Session, type SessionManagerEvents } from "./state";
 import { SwarmTemplates, type TemplateName } from "./templates";
@@ -40,6 +40,8 @@ export type { EndReason, ManagerOptions, SessionManagerEvents } from "./state";
 export { nodePath } from "./session-files";
 export { TEMPLATES, type TemplateName } from "./templates";
 export { stoppedMessage } from "./watch";
+
+const STATUS_REUSE_MS = 500;
 
 export class SessionManager extends EventEmitter<SessionManagerEvents> {
   private readonly deps: Deps;
@@ -169,9 +171,26 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     return this.provisioner.startSession(false);
   }
 
+  /**
+   * The engine's status for new sessions: one question for all who ask at
+   * the same moment, and a good answer reused for STATUS_REUSE_MS (a class
+   * pressing Start at once would otherwise ask 30 times, 3 engine calls each).
+   */
+  private runnable?: { at: number; status: Promise<RuntimeStatus> };
+
   /** Throws the error a person should see when the engine cannot start sessions. */
   async ensureRunnable(): Promise<void> {
-    const status = await this.runtime.status();
+    const now = this.deps.now();
+    if (!this.runnable || now - this.runnable.at > STATUS_REUSE_MS) {
+      const asked = { at: now, status: this.runtime.status() };
+      this.runnable = asked;
+      // A bad answer is never reused: the next one asks again.
+      void asked.status.then((s) => {
+        const good = s.engine.reachable && s.sandboxImage && s.registryRunning && (s.isolation?.ok ?? true);
+        if (!good && this.runnable === asked) this.runnable = undefined;
+      });
+    }
+    const status = await this.runnable.status;
     if (!status.engine.reachable) {
       this.deps.log("engine_unreachable", { detail: status.engine.message });
       throw new EngineUnavailableError(status.engine.message ?? "no answer");

@@ -10,6 +10,9 @@ import { writeClaim } from "./claims";
 import type { Deps, Session } from "./state";
 import { unwatch } from "./watch";
 
+/** With a ledger, the node's own claim is written this long (up to twice) after the hand-out. */
+const CLAIM_LATER_MS = 5000;
+
 export class WarmPool {
   /** Started ahead and not handed out yet; not counted as active. */
   private readonly sessions = new Map<string, Session>();
@@ -77,11 +80,24 @@ export class WarmPool {
     for (const session of this.sessions.values()) {
       if (!isReady(session)) continue;
       this.sessions.delete(session.id);
+      // Most likely a class's seat, now taken: not started again before the classes say so (warmClassSeats).
+      if (this.classSeats > 0) this.classSeats--;
       session.createdAt = this.deps.now();
       session.lastSeen = session.createdAt;
       session.expiresAt = session.createdAt + this.deps.opts.sessionTtlMs;
       try {
-        await writeClaim(this.deps.runtime, session);
+        const { handouts } = this.deps.opts;
+        if (handouts) {
+          // On the server's disk at once; in the node some seconds later, spread out so that
+          // a class joining at once does not queue its commands behind 30 claims (lib/sessions/handouts.ts).
+          await handouts.record(session.id, { expiresAt: session.expiresAt, createdAt: session.createdAt });
+          setTimeout(() => {
+            if (session.ending) return;
+            writeClaim(this.deps.runtime, session).catch((e: unknown) => this.deps.log("claim_failed", { sessionId: session.id, error: String(e) }));
+          }, CLAIM_LATER_MS * (1 + Math.random())).unref();
+        } else {
+          await writeClaim(this.deps.runtime, session);
+        }
         return session;
       } catch (e) {
         this.deps.log("pool_claim_failed", { sessionId: session.id, error: String(e) });

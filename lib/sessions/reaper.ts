@@ -69,6 +69,7 @@ export class Reaper {
         throw e;
       }
       this.registry.unregister(session);
+      this.deps.opts.handouts?.forget(session.id);
       this.pool.refill(); // the seat is free: the pool may use it until a person does
       log("session_ended", { sessionId: session.id, reason });
       events.emit("removed", session.id, reason);

@@ -6,6 +6,7 @@
 import type { EventEmitter } from "node:events";
 import type { Access, NodeStatus, NodeView, Participant, SessionView } from "../protocol";
 import type { HostRoom } from "./capacity";
+import type { HandoutLedger } from "./handouts";
 import type { NodeWatch, SandboxLabels, SandboxRuntime } from "./runtime";
 
 export interface ManagerOptions {
@@ -15,6 +16,8 @@ export interface ManagerOptions {
   reaperIntervalMs: number;
   /** Sessions kept started ahead, so that a new one is ready at once. 0 disables the pool. */
   poolSize?: number;
+  /** Where hand-outs of pooled sessions are recorded first (lib/sessions/handouts.ts); none: only in the node. */
+  handouts?: HandoutLedger;
   /** What the host has room for, given the sessions on it now (lib/sessions/capacity.ts); none: only maxSessions binds. */
   room?: (held: number) => HostRoom;
   /** Upper bound for exec commands; also how long exec waits for a provisioning node. */

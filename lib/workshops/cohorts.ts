@@ -42,6 +42,8 @@ export const MAX_COHORTS = 100;
 export class Cohorts {
   private cohorts?: Cohort[];
   private writing: Promise<void> = Promise.resolve();
+  /** The save that has not started yet, which every change until then waits for. */
+  private next?: Promise<void>;
 
   /**
    * `warmForMs`: how long after a class is made its free seats are kept
@@ -74,10 +76,19 @@ export class Cohorts {
     return this.cohorts;
   }
 
+  /**
+   * Saves the classes as they are now. Changes made while a save runs share
+   * the next one: a class of 30 joining at once makes two saves, not 30 in a row.
+   */
   private persist(): Promise<void> {
-    const snapshot = JSON.parse(JSON.stringify(this.cohorts ?? [])) as Cohort[];
-    this.writing = this.writing.catch(() => {}).then(() => this.store.save(snapshot));
-    return this.writing;
+    this.next ??= this.writing
+      .catch(() => {})
+      .then(() => {
+        this.next = undefined;
+        return this.store.save(JSON.parse(JSON.stringify(this.cohorts ?? [])) as Cohort[]);
+      });
+    this.writing = this.next;
+    return this.next;
   }
 
   async create(input: { workshop: string; title: string; seats: number }): Promise<Cohort> {

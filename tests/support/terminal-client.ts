@@ -135,9 +135,24 @@ export class TestTerminal {
     }
   }
 
-  /** Waits for the shell prompt (the node's name before the cwd). */
-  waitForPrompt(timeoutMs?: number, from = 0): Promise<void> {
-    return this.waitFor(/node\d+:\S*[#$] $/m, timeoutMs, from);
+  /**
+   * Waits for the shell prompt (the node's name before the cwd). The first
+   * prompt may come in the snapshot of a shell started ahead, where the
+   * space after it is an empty cell, not a character: then the screen shows
+   * it, with the cursor right after it.
+   */
+  async waitForPrompt(timeoutMs = 15_000, from = 0): Promise<void> {
+    if (from > 0) return this.waitFor(/node\d+:\S*[#$] $/m, timeoutMs, from);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const buffer = this.screen.buffer.active;
+      const line = buffer.getLine(buffer.baseY + buffer.cursorY)?.translateToString(true) ?? "";
+      if (/node\d+:\S*[#$]$/.test(line) && buffer.cursorX >= line.length + 1) return;
+      if (/node\d+:\S*[#$] $/m.test(plain(this.output.slice(-SEARCHED_CHARS)))) return;
+      if (this.closed) throw new Error(`socket closed (${this.closed.code} ${this.closed.reason}) while waiting for the prompt`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the prompt; output ends with: ${this.output.slice(-500)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   close(): void {

@@ -20,10 +20,11 @@ describe("capacity", () => {
     const files: Record<string, string> = {
       "/proc/meminfo": "MemTotal:       24000000 kB\nMemAvailable:   2097152 kB\n",
       "/proc/sys/kernel/pid_max": "32768\n",
+      "/proc/sys/kernel/keys/maxkeys": "200\n",
     };
     const room = hostRoom({ isolation: "userns", sessionSubnets: "10.213.0.0/16", nodePidsLimit: 1024, read: (p) => files[p]! });
     // 2048 MiB available, 1024 kept: 16 more idle sessions besides the 3 held.
-    assert.deepEqual(room(3), { memory: 3 + 16, pids: 28, addresses: 1024 });
+    assert.deepEqual(room(3), { memory: 3 + 16, pids: 28, keys: 50, addresses: 1024 });
     files["/proc/sys/kernel/pid_max"] = "4194304\n";
     assert.equal(room(0).pids, 3686);
     assert.equal(hostRoom({ isolation: "none", sessionSubnets: "10.213.0.0/16", nodePidsLimit: 1024, read: (p) => files[p]! })(0).addresses, 30);
