@@ -7,8 +7,7 @@
  * the node afterwards; after a restart, either one tells that the session is
  * someone's (lib/sessions/adoption.ts).
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readJson, writeJson } from "../json-file";
 import type { Claim } from "./claims";
 
 export interface HandoutLedger {
@@ -27,12 +26,7 @@ export function fileLedger(path: string): HandoutLedger {
   let written = 0;
   let writing: Promise<void> | undefined;
 
-  const writeNow = async () => {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(Object.fromEntries(entries)), { mode: 0o600 });
-    await rename(temporary, path);
-  };
+  const writeNow = () => writeJson(path, Object.fromEntries(entries));
   /** Waits until a write that began after this call has finished: callers at the same moment share one. */
   const save = async () => {
     const mine = ++version;
@@ -53,12 +47,7 @@ export function fileLedger(path: string): HandoutLedger {
       await save();
     },
     async load(now) {
-      let saved: Record<string, Claim> = {};
-      try {
-        saved = JSON.parse(await readFile(path, "utf8")) as Record<string, Claim>;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-      }
+      const saved = await readJson<Record<string, Claim>>(path, {});
       for (const [id, claim] of Object.entries(saved)) {
         if (typeof claim?.expiresAt === "number" && claim.expiresAt > now && !entries.has(id)) entries.set(id, claim);
       }
