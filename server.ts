@@ -55,7 +55,7 @@ async function main() {
     maxSessions: config.maxSessions,
     poolSize: config.poolSize,
     handouts: fileLedger(join(resolve(config.dataDir), "handouts.json")),
-    room: hostRoom({ isolation: config.node.isolation, sessionSubnets: config.sessionSubnets, nodePidsLimit: config.node.nodePidsLimit }),
+    room: hostRoom({ isolation: config.node.isolation, sessionSubnets: config.node.sessionSubnets, nodePidsLimit: config.node.nodePidsLimit }),
     reaperIntervalMs: config.reaperIntervalMs,
     log,
   });

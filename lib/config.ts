@@ -120,8 +120,9 @@ export interface Config {
     /** Size of each node's disk; 0 = no quota (the engine's data on the host's disk). */
     nodeDiskBytes: number;
     nodeReadyTimeoutMs: number;
+    /** Where session networks' subnets come from (the playground engine's pools; cut by the runtime with NODE_ISOLATION=none). */
+    sessionSubnets: string;
   };
-  sessionSubnets: string;
   sessionTtlMs: number;
   sessionExtendMs: number;
   sessionMaxMs: number;
@@ -168,8 +169,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nodePidsLimit: e.NODE_PIDS_LIMIT,
       nodeDiskBytes: e.NODE_DISK_GB * 1024 ** 3,
       nodeReadyTimeoutMs: e.NODE_READY_TIMEOUT_MS,
+      sessionSubnets: e.SESSION_SUBNETS,
     },
-    sessionSubnets: e.SESSION_SUBNETS,
     sessionTtlMs: e.SESSION_TTL_MS,
     sessionExtendMs: e.SESSION_EXTEND_MS,
     sessionMaxMs: Math.max(e.SESSION_MAX_MS, e.SESSION_TTL_MS),

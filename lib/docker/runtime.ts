@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { ExecResult } from "../protocol";
 import { ImagesMissingError, NodeNotReadyError, PathNotFoundError } from "../sessions/errors";
 import { DISK_MOUNT_OPTIONS, DiskKeeper } from "./disks";
+import { freeSubnet } from "./subnets";
 import { nodeSeccompProfile } from "./seccomp";
 import { engineError } from "./engine";
 import type {
@@ -147,8 +148,8 @@ export class DockerRuntime implements SandboxRuntime {
 
   async createNetwork(sessionId: string, labels: SandboxLabels): Promise<void> {
     const name = networkName(this.opts.instance, sessionId);
-    try {
-      await this.docker.createNetwork({
+    const create = (subnet?: string) =>
+      this.docker.createNetwork({
         Name: name,
         Driver: "bridge",
         CheckDuplicate: true,
@@ -156,7 +157,12 @@ export class DockerRuntime implements SandboxRuntime {
         // One name pattern for every session's bridge: the host firewall
         // (sandbox/firewall.sh) matches them all with `pg-+`.
         Options: { "com.docker.network.bridge.name": bridgeName(sessionId) },
+        ...(subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: subnet }] } } : {}),
       });
+    try {
+      // The playground engine's address pools are SESSION_SUBNETS (sandbox/engine.sh); the host's are not.
+      if (this.opts.isolation === "none") await this.createInSessionSubnets(create);
+      else await create();
     } catch (e) {
       if (statusOf(e) !== 409) throw e;
     }
@@ -170,6 +176,34 @@ export class DockerRuntime implements SandboxRuntime {
     } catch (e) {
       if (statusOf(e) === 404) throw new ImagesMissingError("The playground registry is missing");
       if (statusOf(e) !== 403 && statusOf(e) !== 409) throw e; // already connected
+    }
+  }
+
+  /** Subnets asked for by this server and not yet seen in the engine's list. */
+  private readonly subnetsAsked = new Set<string>();
+
+  /**
+   * Creates the network with the first subnet of SESSION_SUBNETS that no
+   * network has, nor a create under way. Two servers (or the engine's own
+   * allocations) can still pick the same one: the engine refuses the second,
+   * which then tries the next.
+   */
+  private async createInSessionSubnets(create: (subnet: string) => Promise<unknown>): Promise<void> {
+    const range = this.opts.sessionSubnets;
+    for (let attempt = 0; ; attempt++) {
+      const networks = await this.docker.listNetworks();
+      const taken = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ""));
+      const subnet = freeSubnet(range, [...taken, ...this.subnetsAsked]);
+      if (!subnet) throw new Error(`no session network is free in SESSION_SUBNETS=${range}: every subnet of it is in use`);
+      this.subnetsAsked.add(subnet);
+      try {
+        return void (await create(subnet));
+      } catch (e) {
+        // 403 "Pool overlaps with other one on this address space": taken meanwhile.
+        if (statusOf(e) !== 403 || attempt >= 5) throw e;
+      } finally {
+        this.subnetsAsked.delete(subnet);
+      }
     }
   }
 

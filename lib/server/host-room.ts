@@ -1,8 +1,10 @@
 /**
- * What this host has room for (lib/sessions/capacity.ts), read from /proc
- * at each question: memory left, process ids, kernel keys, and session networks.
+ * What this host has room for (lib/sessions/capacity.ts), read from /proc:
+ * memory left, process ids, kernel keys, and session networks. Every Start
+ * and every refill of the pool asks, so the reads are kept for a second.
  */
 import { readFileSync } from "node:fs";
+import { subnetsIn } from "../docker/subnets";
 import type { HostRoom } from "../sessions/capacity";
 
 /** Host memory one idle session takes, rounded up from the bench's density row (README, Capacity). */
@@ -17,24 +19,20 @@ const PIDS_SHARE = 0.9;
  * exec, the terminal's among them; counted with room for a few more execs.
  */
 const KEYS_PER_SESSION = 4;
-/** The playground engine cuts SESSION_SUBNETS into subnets of this size (sandbox/engine.sh). */
-const SESSION_SUBNET_PREFIX = 26;
-/**
- * Networks Docker's default address pools hold (172.17-31.0.0/16 and
- * 192.168.0.0/16 in /20s), the default bridge's taken: the host's engine
- * (NODE_ISOLATION=none) has no more, fewer when other networks exist.
- */
-const DEFAULT_POOL_NETWORKS = 30;
 
 export interface HostRoomOptions {
   isolation: "userns" | "none";
   sessionSubnets: string;
   nodePidsLimit: number;
   read?: (path: string) => string;
+  now?: () => number;
 }
 
-export function hostRoom({ isolation, sessionSubnets, nodePidsLimit, read = (p) => readFileSync(p, "utf8") }: HostRoomOptions) {
-  const addresses = isolation === "userns" ? subnetsIn(sessionSubnets) : DEFAULT_POOL_NETWORKS;
+const READS_KEPT_MS = 1000;
+
+export function hostRoom({ isolation, sessionSubnets, nodePidsLimit, read = (p) => readFileSync(p, "utf8"), now = Date.now }: HostRoomOptions) {
+  // The playground engine cuts SESSION_SUBNETS itself (sandbox/engine.sh); on the host's, the runtime does.
+  const addresses = subnetsIn(sessionSubnets);
   const tryRead = (path: string) => {
     try {
       return read(path);
@@ -42,10 +40,19 @@ export function hostRoom({ isolation, sessionSubnets, nodePidsLimit, read = (p) 
       return undefined;
     }
   };
+  let kept: { at: number; available?: string; pidMax: number; maxKeys: number } | undefined;
+  const readings = () => {
+    if (kept && now() - kept.at < READS_KEPT_MS) return kept;
+    kept = {
+      at: now(),
+      available: /^MemAvailable:\s+(\d+) kB$/m.exec(tryRead("/proc/meminfo") ?? "")?.[1],
+      pidMax: Number(tryRead("/proc/sys/kernel/pid_max")?.trim()),
+      maxKeys: isolation === "userns" ? Number(tryRead("/proc/sys/kernel/keys/maxkeys")?.trim()) : 0,
+    };
+    return kept;
+  };
   return (held: number): HostRoom => {
-    const available = /^MemAvailable:\s+(\d+) kB$/m.exec(tryRead("/proc/meminfo") ?? "")?.[1];
-    const pidMax = Number(tryRead("/proc/sys/kernel/pid_max")?.trim());
-    const maxKeys = isolation === "userns" ? Number(tryRead("/proc/sys/kernel/keys/maxkeys")?.trim()) : 0;
+    const { available, pidMax, maxKeys } = readings();
     return {
       ...(available ? { memory: held + Math.max(0, Math.floor((Number(available) / 1024 - MEMORY_RESERVE_MIB) / IDLE_SESSION_MIB)) } : {}),
       // Every node at its limit must still leave the host ids of its own (one node per session counted).
@@ -54,10 +61,4 @@ export function hostRoom({ isolation, sessionSubnets, nodePidsLimit, read = (p) 
       addresses,
     };
   };
-}
-
-/** How many /26 subnets an IPv4 range such as 10.213.0.0/16 holds. */
-export function subnetsIn(range: string): number {
-  const prefix = Number(range.split("/")[1]);
-  return prefix > SESSION_SUBNET_PREFIX ? 0 : 2 ** (SESSION_SUBNET_PREFIX - prefix);
 }

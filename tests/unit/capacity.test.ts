@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { hostRoom, subnetsIn } from "../../lib/server/host-room";
+import { freeSubnet, subnetsIn } from "../../lib/docker/subnets";
+import { hostRoom } from "../../lib/server/host-room";
 import { capacityOf, fullMessage } from "../../lib/sessions/capacity";
 import { SessionManager } from "../../lib/sessions/manager";
 import { Cohorts } from "../../lib/workshops/cohorts";
@@ -22,15 +23,33 @@ describe("capacity", () => {
       "/proc/sys/kernel/pid_max": "32768\n",
       "/proc/sys/kernel/keys/maxkeys": "200\n",
     };
-    const room = hostRoom({ isolation: "userns", sessionSubnets: "10.213.0.0/16", nodePidsLimit: 1024, read: (p) => files[p]! });
+    let now = 0;
+    let reads = 0;
+    const read = (p: string) => (reads++, files[p]!);
+    const room = hostRoom({ isolation: "userns", sessionSubnets: "10.213.0.0/16", nodePidsLimit: 1024, read, now: () => now });
     // 2048 MiB available, 1024 kept: 16 more idle sessions besides the 3 held.
     assert.deepEqual(room(3), { memory: 3 + 16, pids: 28, keys: 50, addresses: 1024 });
     files["/proc/sys/kernel/pid_max"] = "4194304\n";
+    assert.equal(room(5).pids, 28, "read again only after a second");
+    assert.equal(room(5).memory, 5 + 16, "what is held is counted at each question");
+    assert.equal(reads, 3);
+    now = 1000;
     assert.equal(room(0).pids, 3686);
-    assert.equal(hostRoom({ isolation: "none", sessionSubnets: "10.213.0.0/16", nodePidsLimit: 1024, read: (p) => files[p]! })(0).addresses, 30);
+    assert.equal(hostRoom({ isolation: "none", sessionSubnets: "10.213.0.0/20", nodePidsLimit: 1024, read: (p) => files[p]! })(0).addresses, 64);
     assert.deepEqual(hostRoom({ isolation: "userns", sessionSubnets: "10.213.0.0/16", nodePidsLimit: 1024, read: () => { throw new Error("no /proc"); } })(0), { addresses: 1024 });
     assert.equal(subnetsIn("10.213.0.0/20"), 64);
     assert.equal(subnetsIn("10.213.0.0/27"), 0);
+  });
+
+  test("a session subnet is the first /26 of the range that no network overlaps", () => {
+    assert.equal(freeSubnet("10.213.0.0/16", []), "10.213.0.0/26");
+    assert.equal(freeSubnet("10.213.0.0/16", ["10.213.0.0/26", "10.213.0.64/26", "172.17.0.0/16", "fd00::/64"]), "10.213.0.128/26");
+    // A wider network elsewhere in the range, and one that is not on a /26 boundary.
+    assert.equal(freeSubnet("10.213.0.0/16", ["10.213.0.0/24", "10.213.1.10/30"]), "10.213.1.64/26");
+    assert.equal(freeSubnet("10.213.0.0/16", ["10.0.0.0/8"]), undefined, "a network covering the whole range");
+    assert.equal(freeSubnet("10.213.0.0/25", ["10.213.0.64/26"]), "10.213.0.0/26");
+    assert.equal(freeSubnet("10.213.0.0/25", ["10.213.0.64/26", "10.213.0.0/26"]), undefined);
+    assert.equal(freeSubnet("10.213.7.9/24", []), "10.213.7.0/26", "the range is taken from its boundary");
   });
 
   test("a new session is refused when the host's room binds, and the pool keeps to it", async () => {
