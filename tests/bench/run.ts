@@ -348,7 +348,9 @@ async function isolationPart(instance: string) {
   const measured: Record<string, { start: number[]; memory: number }> = {};
   for (const [mode, engineHost] of [["userns", userns], ["none", host]] as const) {
     console.error(`isolation: ${mode}`);
-    const env = { NODE_ISOLATION: mode, DOCKER_HOST: engineHost, POOL_SIZE: "0" };
+    // On the host's engine, session networks are bridges of the host itself: they must stay out of
+    // the range the host routes to the playground engine (SESSION_SUBNETS' default).
+    const env = { NODE_ISOLATION: mode, DOCKER_HOST: engineHost, POOL_SIZE: "0", ...(mode === "none" ? { SESSION_SUBNETS: "10.214.0.0/22" } : {}) };
     const server = await startServer(env, `${instance}-${mode === "userns" ? "u" : "n"}`);
     try {
       const start: number[] = [];
