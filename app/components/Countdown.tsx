@@ -46,7 +46,11 @@ export default function Countdown({ expiresAt, skewMs, onExpire }: Props) {
   return (
     <span
       className={`font-mono text-sm tabular-nums ${urgent ? "text-amber-300" : "text-slate-300"}`}
-      title={valid ? `Ends at ${new Date(deadline).toLocaleTimeString()}` : undefined}
+      // Written when the pointer comes: the browser's first local time format costs about 60 ms,
+      // which would otherwise be spent while a learner waits for the first prompt.
+      onPointerEnter={(e) => {
+        if (valid) e.currentTarget.title = `Ends at ${new Date(deadline).toLocaleTimeString()}`;
+      }}
     >
       <span className="mr-1.5 text-xs font-sans text-slate-500">Time left</span>
       <span data-testid="countdown">{valid ? formatRemaining(left) : "–"}</span>

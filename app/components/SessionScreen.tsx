@@ -145,8 +145,13 @@ export default function SessionScreen({ id }: { id: string }) {
   const node: NodeView | undefined = view?.nodes.find((n) => n.name === selected) ?? view?.nodes[0];
   const control = view?.access === "control";
   const uploads = useUploader(id, view?.uploadMaxBytes);
-  const [panelOpen, setPanelOpen] = useState(false);
-  const [editorOpen, setEditorOpen] = useState(false);
+  // Read at the first render in the browser (the server renders "Loading session…", which uses neither).
+  const [panelOpen, setPanelOpen] = useState(() => {
+    if (typeof window === "undefined") return false;
+    const saved = localStorage.getItem("playground-docker-panel");
+    return saved ? saved === "open" : window.innerWidth >= 1200;
+  });
+  const [editorOpen, setEditorOpen] = useState(() => typeof window !== "undefined" && localStorage.getItem("playground-editor") === "open");
   /** Dragged by the user; until then, 40% of the window. */
   const [editorWidth, setEditorWidth] = useState<number | null>(null);
   const [editorRequest, setEditorRequest] = useState<EditorRequest>();
@@ -157,11 +162,6 @@ export default function SessionScreen({ id }: { id: string }) {
   const pendingInput = useRef<{ node: string; data: string } | null>(null);
   // Read on the client only; the terminal is never rendered on the server.
   const [query] = useState(() => (typeof window === "undefined" ? undefined : participantQuery()));
-  useEffect(() => {
-    const saved = localStorage.getItem("playground-docker-panel");
-    setPanelOpen(saved ? saved === "open" : window.innerWidth >= 1200);
-    setEditorOpen(localStorage.getItem("playground-editor") === "open");
-  }, []);
   const toggleEditor = () =>
     setEditorOpen((open) => {
       localStorage.setItem("playground-editor", open ? "closed" : "open");

@@ -1,28 +1,23 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useContext, useEffect, useState } from "react";
 import { createSession, messageOf, sessionPage } from "./api";
+import { LaunchContext, preloadSessionScreen } from "./Launchpad";
+import { whenIdle } from "./preload";
 import { openAhead, terminalSocketUrl } from "./terminal/ahead";
 import { loadTerminalPane } from "./terminal/load";
 import { participantQuery } from "./workspace/identity";
 
-/** Creates a session and opens its page. */
+/** Creates a session and shows it: in place on the landing page (./Launchpad.tsx), or on its page. */
 export default function StartButton({ label = "Start a playground" }: { label?: string }) {
   const router = useRouter();
+  const launch = useContext(LaunchContext);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  // The terminal's code (xterm, about 490 kB) is loaded while the person reads, not after the click.
-  useEffect(() => {
-    const preload = () => void loadTerminalPane();
-    if (typeof requestIdleCallback === "function") {
-      const handle = requestIdleCallback(preload, { timeout: 2000 });
-      return () => cancelIdleCallback(handle);
-    }
-    const timer = setTimeout(preload, 500);
-    return () => clearTimeout(timer);
-  }, []);
+  // The code of what comes next (xterm alone is about 490 kB) loads while the person reads, not after the click.
+  useEffect(() => whenIdle(launch ? preloadSessionScreen : () => void loadTerminalPane().catch(() => {})), [launch]);
 
   async function start() {
     setBusy(true);
@@ -32,8 +27,8 @@ export default function StartButton({ label = "Start a playground" }: { label?: 
       // The terminal's socket opens while the session's page loads; the page takes it over.
       const first = session.nodes[0]?.name;
       if (first) openAhead(terminalSocketUrl(session.id, first, participantQuery()));
-      router.push(sessionPage(session));
-      // Stay "Starting…" until the next page replaces this one.
+      // Stay "Starting…" until the session's screen replaces this one.
+      if (!(await launch?.(session))) router.push(sessionPage(session));
     } catch (err) {
       setError(messageOf(err));
       setBusy(false);

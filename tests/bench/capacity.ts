@@ -80,8 +80,8 @@ const SCREEN_TEXT = `(() => {
 /**
  * In Chromium, on a warm pool: from the click on Start a playground until
  * the first frame after the node's prompt reached the terminal. Both times
- * are taken in the page (performance.now() survives the client-side
- * navigation to the session's page).
+ * are taken in the page (the session opens in the same document, and its
+ * address is changed with history.pushState).
  */
 export async function clickToPrompt(server: TestServer, runs: number): Promise<number[]> {
   const { chromium } = await import("@playwright/test");
@@ -97,6 +97,9 @@ export async function clickToPrompt(server: TestServer, runs: number): Promise<n
       const page = await context.newPage();
       await page.goto(new URL("/", server.url).toString(), { waitUntil: "networkidle" });
       await page.evaluate(MARK_CLICK_AND_PROMPT);
+      // A learner reads the page first: what it loads while idle is loaded (and Playwright's own
+      // page script is compiled now, not on the main thread just after the click).
+      await page.waitForFunction("window.__playgroundWarm === true", null, { timeout: 30_000 });
       await page.getByTestId("start-session").click();
       await page.waitForFunction("window.__drawnAt !== undefined", null, { timeout: 60_000 }).catch(async (e: Error) => {
         const text = await page.evaluate(SCREEN_TEXT).catch(() => "");

@@ -66,3 +66,32 @@ test("a page refresh keeps the same shell", async ({ page }) => {
   await page.getByTestId("end-session").click();
   await expect(page.getByTestId("session-gone")).toBeVisible();
 });
+
+test("Start opens the session in the same page; Back shows the landing page and Forward the same shell", async ({ page }) => {
+  let documents = 0;
+  page.on("request", (r) => {
+    if (r.isNavigationRequest()) documents++;
+  });
+  await page.goto("/");
+  await page.getByTestId("start-session").click();
+  await expect(page).toHaveURL(/\/s\/[a-z0-9]{24}$/);
+  const session = page.url();
+  await expect.poll(() => terminalText(page)).toMatch(/node1:~# $/m);
+  await page.getByTestId("terminal").click();
+  await page.keyboard.type("echo history-marker-$((6*7))");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => terminalText(page)).toContain("history-marker-42");
+  expect(documents).toBe(1);
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("start-session")).toBeVisible();
+  await expect(page.getByTestId("terminal")).toHaveCount(0);
+
+  await page.goForward();
+  await expect(page).toHaveURL(session);
+  await expect(page.getByTestId("terminal-status")).toHaveText("connected");
+  await expect.poll(() => terminalText(page)).toContain("history-marker-42");
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+});
