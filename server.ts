@@ -54,6 +54,7 @@ async function main() {
     maxNodes: config.maxNodes,
     maxSessions: config.maxSessions,
     poolSize: config.poolSize,
+    refillAfterMs: 2000,
     handouts: fileLedger(join(resolve(config.dataDir), "handouts.json")),
     room: hostRoom({ isolation: config.node.isolation, sessionSubnets: config.node.sessionSubnets, nodePidsLimit: config.node.nodePidsLimit }),
     reaperIntervalMs: config.reaperIntervalMs,

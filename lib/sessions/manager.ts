@@ -125,6 +125,8 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
   /** Stops the reaper and the nodes' watches. Sessions keep running: a restarted server adopts them. */
   stop(): void {
     this.reaper.stop();
+    clearTimeout(this.refillTimer);
+    this.refillTimer = undefined;
   }
 
   /** Adopts live sessions of this instance and removes dead, expired and orphaned ones. */
@@ -161,8 +163,19 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     }
     this.deps.log("session_created", { sessionId: session.id });
     this.emit("created", session.id);
-    this.pool.refill();
+    this.refillAfterHandout();
     return sessionView(session, "control", this.opts);
+  }
+
+  private refillTimer?: NodeJS.Timeout;
+  /** One refill for the hand-outs of the next refillAfterMs (a class joining at once shares it). */
+  private refillAfterHandout(): void {
+    const delay = this.opts.refillAfterMs ?? 0;
+    if (delay <= 0) return this.pool.refill();
+    this.refillTimer ??= setTimeout(() => {
+      this.refillTimer = undefined;
+      this.pool.refill();
+    }, delay).unref();
   }
 
   /** A session started for a person; the pool first gives up the seat it may be holding. */

@@ -16,6 +16,12 @@ export interface ManagerOptions {
   reaperIntervalMs: number;
   /** Sessions kept started ahead, so that a new one is ready at once. 0 disables the pool. */
   poolSize?: number;
+  /**
+   * How long the pool waits after a hand-out before starting the next session (default 0: at
+   * once). A node's start takes a small host's cores for about a second, just when the learner's
+   * browser draws the first prompt.
+   */
+  refillAfterMs?: number;
   /** Where hand-outs of pooled sessions are recorded first (lib/sessions/handouts.ts); none: only in the node. */
   handouts?: HandoutLedger;
   /** What the host has room for, given the sessions on it now (lib/sessions/capacity.ts); none: only maxSessions binds. */

@@ -83,7 +83,7 @@ const SCREEN_TEXT = `(() => {
  * are taken in the page (the session opens in the same document, and its
  * address is changed with history.pushState).
  */
-export async function clickToPrompt(server: TestServer, runs: number): Promise<number[]> {
+export async function clickToPrompt(server: TestServer, runs: number, full: number): Promise<number[]> {
   const { chromium } = await import("@playwright/test");
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -92,7 +92,7 @@ export async function clickToPrompt(server: TestServer, runs: number): Promise<n
   const samples: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
-      await waitPool(server, 1);
+      await waitPool(server, full);
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       await page.goto(new URL("/", server.url).toString(), { waitUntil: "networkidle" });

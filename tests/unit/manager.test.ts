@@ -277,6 +277,27 @@ describe("the warm pool", () => {
     assert.equal(manager.activeCount, 1);
   });
 
+  test("with refillAfterMs, hand-outs close together share one refill, made once the delay is over", async (t) => {
+    const runtime = new FakeRuntime();
+    const manager = new SessionManager(runtime, unlimited, {
+      instance: "t", sessionTtlMs: 60_000, maxSessions: 5, reaperIntervalMs: 60_000, poolSize: 2, refillAfterMs: 2000,
+    });
+    await manager.start();
+    await settle();
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    await manager.create("a");
+    await manager.create("b");
+    await settle();
+    assert.equal(manager.poolView.size, 0, "nothing started while the learners' pages draw");
+    t.mock.timers.tick(1999);
+    await settle();
+    assert.equal(manager.poolView.size, 0);
+    t.mock.timers.tick(1);
+    await settle();
+    assert.equal(manager.poolView.size, 2, "refilled once the delay is over");
+    manager.stop();
+  });
+
   test("with the pool empty or still starting, a session is started as usual", async () => {
     const { runtime, manager } = pooled(1);
     let open!: () => void;
