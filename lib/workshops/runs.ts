@@ -47,8 +47,12 @@ export class WorkshopRuns extends EventEmitter<{ progress: [sessionId: string] }
     return next;
   }
 
-  /** Starts a workshop in a new session: puts its files in place and runs the introduction's setup. */
-  attach(sessionId: string, workshop: Workshop, who: { cohort?: string; name?: string } = {}): Promise<void> {
+  /**
+   * Starts a workshop in a new session: puts its files in place and runs the introduction's setup,
+   * once `ready` settles (a class's joins put it off until their prompts are drawn). The run is
+   * known at once; the session's next steps and checks wait behind it.
+   */
+  attach(sessionId: string, workshop: Workshop, who: { cohort?: string; name?: string } = {}, ready?: Promise<unknown>): Promise<void> {
     const run: Run = {
       workshop: workshop.slug,
       step: 0,
@@ -60,6 +64,7 @@ export class WorkshopRuns extends EventEmitter<{ progress: [sessionId: string] }
     };
     this.runs.set(sessionId, run);
     return this.serial(sessionId, async () => {
+      await ready;
       for (const a of workshop.assets) {
         await this.host.writeFile(sessionId, a.node, a.path, Buffer.from(a.content, "base64"));
         if (a.mode) await this.host.exec(sessionId, a.node, ["chmod", a.mode, "--", a.path], 10_000);

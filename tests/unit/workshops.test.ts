@@ -124,6 +124,24 @@ const lesson = (): Workshop => ({
 });
 
 describe("progress through a workshop", () => {
+  test("an attach put off (a class's join) is known at once; the files, the setup and the next step come after it", async () => {
+    const host = new FakeHost();
+    const runs = new WorkshopRuns(host, () => 0);
+    const w = lesson();
+    let ready!: () => void;
+    const attached = runs.attach("s0", w, { cohort: "c" }, new Promise<void>((r) => (ready = r)));
+    const step = runs.start("s0", w, 1);
+    await new Promise((r) => setImmediate(r));
+    assert.equal((await runs.get("s0"))?.step, 0, "the run is there before its setup");
+    assert.deepEqual(host.ran, [], "nothing in the node yet");
+    assert.equal(host.files.size, 0);
+    ready();
+    await attached;
+    await step;
+    assert.equal(host.files.get("s0/node1:/root/a.txt"), "A");
+    assert.deepEqual(host.ran.slice(0, 2), ["node1: intro-setup pass", "node1: setup-one pass"], "the introduction's setup before step 1's");
+  });
+
   test("setup runs once per step, checks are recorded, and progress is saved in node1", async () => {
     const host = new FakeHost();
     const runs = new WorkshopRuns(host, () => 0);

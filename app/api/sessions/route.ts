@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { json, handle, methodNotAllowed, readBody } from "@/lib/http/respond";
 import { createSessionBody, type SessionView } from "@/lib/protocol";
 import { CLIENT_ADDRESS_HEADER, getContext } from "@/lib/server/context";
@@ -5,6 +6,9 @@ import { log } from "@/lib/server/log";
 import { WorkshopNotFoundError } from "@/lib/workshops/errors";
 
 export const dynamic = "force-dynamic";
+
+/** A class's joins: the lesson's files and setup go into the node this long (up to twice) after the join. */
+const JOIN_SETUP_AFTER_MS = 2000;
 
 /**
  * Starts a session; with `workshop`, one following that lesson (with the
@@ -36,8 +40,11 @@ export const POST = handle(async (req: Request) => {
           throw e;
         });
     }
+    // A class joining at once: 30 lessons' files and setups would hold back the 30 answers and
+    // prompts (about 2 s); they are put in a few seconds later, spread out.
+    const later = cohort ? delay(JOIN_SETUP_AFTER_MS * (1 + Math.random()), undefined, { ref: false }) : undefined;
     void workshops.runs
-      .attach(created.id, workshop, { cohort: cohort?.code, name })
+      .attach(created.id, workshop, { cohort: cohort?.code, name }, later)
       .catch((e) => log("workshop_attach_failed", { sessionId: created.id, workshop: workshop.slug, error: String(e) }));
   }
   return json<SessionView>(session, 201, { location: `/api/sessions/${session.id}` });
