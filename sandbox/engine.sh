@@ -70,16 +70,21 @@ check_ranges() {
   overlaps "$subnets" "$uplink" && die "SESSION_SUBNETS=$subnets and PLAYGROUND_UPLINK=$uplink overlap"
   overlaps "$subnets" "$bip" && die "SESSION_SUBNETS=$subnets and PLAYGROUND_ENGINE_BRIDGE=$bip overlap"
   overlaps "$uplink" "$bip" && die "PLAYGROUND_UPLINK=$uplink and PLAYGROUND_ENGINE_BRIDGE=$bip overlap"
-  while read -r route; do
-    [ -n "$route" ] || continue
-    case $route in default*) continue ;; esac
-    route=${route%% *}
+  local line via
+  while read -r line; do
+    [ -n "$line" ] || continue
+    case $line in default*) continue ;; esac
+    route=${line%% *} via=""
+    # A bridge of the host's own Docker engine (pg- is this project's name for session networks).
+    if [[ $line =~ \ dev\ ((pg-|br-|docker)[^ ]*) ]]; then
+      via=" (${BASH_REMATCH[1]}, a network of the host's Docker engine, perhaps left by a server that was killed: see docker network ls)"
+    fi
     [[ $route == */* ]] || route=$route/32
     cidr_ok "$route" || continue
     # Our own routes, from an earlier start.
     if [ "$route" = "$subnets" ] || [ "$route" = "$uplink" ]; then continue; fi
-    overlaps "$route" "$subnets" && die "SESSION_SUBNETS=$subnets overlaps this host's route to $route: choose another range"
-    overlaps "$route" "$uplink" && die "PLAYGROUND_UPLINK=$uplink overlaps this host's route to $route: choose another range"
+    overlaps "$route" "$subnets" && die "SESSION_SUBNETS=$subnets overlaps this host's route to $route$via: choose another range"
+    overlaps "$route" "$uplink" && die "PLAYGROUND_UPLINK=$uplink overlaps this host's route to $route$via: choose another range"
   done < <(ip -4 route show table main)
   return 0
 }
