@@ -6,6 +6,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
+# Session networks that test servers left behind (a server stopped while the engine was still
+# making a pooled session's network): on the host's engine, one in SESSION_SUBNETS would stop the
+# playground engine's start. Only test instances' networks with no container in them go.
+sweep_test_networks() {
+  local engine=$1 n
+  DOCKER_HOST=$engine docker info >/dev/null 2>&1 || return 0
+  for n in $(DOCKER_HOST=$engine docker network ls --filter label=playground.instance --format '{{.Name}}'); do
+    case $n in playground-test-*) ;; *) continue ;; esac
+    [ "$(DOCKER_HOST=$engine docker network inspect -f '{{range $id, $c := .Containers}}{{if ne $c.Name "playground-registry"}}x{{end}}{{end}}' "$n" 2>/dev/null)" = "" ] || continue
+    DOCKER_HOST=$engine docker network disconnect -f "$n" playground-registry >/dev/null 2>&1 || true
+    DOCKER_HOST=$engine docker network rm "$n" >/dev/null 2>&1 && echo "[test] removed $n, left by an earlier test server" >&2 || true
+  done
+}
+if command -v docker >/dev/null; then
+  sweep_test_networks unix:///var/run/docker.sock
+  sweep_test_networks "unix://${PLAYGROUND_ENGINE_SOCKET:-/run/playground/engine.sock}"
+fi
+
 # The host's own engine too: the compose test deploys the app there, beside the playground engine.
 bash scripts/setup.sh --build --host-engine
 # Every test, and every server a test starts, uses the engine the nodes run on.
@@ -70,7 +88,8 @@ smoke_none() {
     docker save "$image" | DOCKER_HOST=$host docker load -q >/dev/null || return 1
   done
   DOCKER_HOST=$host PLAYGROUND_CATALOG="busybox debian hello-world" bash sandbox/build.sh || return 1
-  NODE_ISOLATION=none DOCKER_HOST=$host npx tsx --test --test-concurrency=1 \
+  # Session networks here are bridges of the host: out of the range the host routes to the playground engine.
+  NODE_ISOLATION=none DOCKER_HOST=$host SESSION_SUBNETS=10.214.0.0/16 npx tsx --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$results/smoke-none.tap" \
     tests/integration/sessions.test.ts tests/integration/disk.test.ts tests/integration/userns.test.ts
