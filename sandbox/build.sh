@@ -14,6 +14,11 @@ registry_image=playground/registry:latest
 registry_container=${REGISTRY_CONTAINER:-playground-registry}
 registry_port=${REGISTRY_HOST_PORT:-5050}
 registry_upstream=${REGISTRY_UPSTREAM_URL:-}
+# The hub's settings (sandbox/registry/hub.mjs), passed on when set.
+hub_env=()
+for v in HUB_NAMESPACE_MB HUB_TOTAL_MB HUB_KEEP_HOURS; do
+  [ -n "${!v:-}" ] && hub_env+=(-e "$v=${!v}")
+done
 
 say() { printf '[images] %s\n' "$*" >&2; }
 die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
@@ -117,7 +122,7 @@ seed_catalog() {
 ensure_registry() {
   local want current pair ids=""
   for pair in "$@"; do ids+="${pair%%=*}=$(docker image inspect -f '{{.Id}}' "${pair#*=}") "; done
-  want=$( { docker image inspect -f '{{.Id}}' "$registry_image"; echo "$registry_upstream $ids"; } | sha256sum | cut -c1-16)
+  want=$( { docker image inspect -f '{{.Id}}' "$registry_image"; echo "$registry_upstream $ids ${hub_env[*]}"; } | sha256sum | cut -c1-16)
   current=$(docker inspect -f '{{ index .Config.Labels "playground.config" }} {{ .State.Running }}' "$registry_container" 2>/dev/null || true)
   if [ "$current" = "$want true" ]; then
     say "the registry is up to date"
@@ -131,7 +136,8 @@ ensure_registry() {
   else
     say "seeding the registry with $# names"
     seed_catalog "$@"
-    args=("$registry_image")
+    # The hub's gateway in front (sandbox/registry/hub.mjs): the server reads the label.
+    args=(--label playground.hub=on "${hub_env[@]}" "$registry_image")
   fi
   # Not published on the host: sandboxes reach it on their session network.
   docker run -d --name "$registry_container" --restart unless-stopped \

@@ -81,6 +81,18 @@ if [ -n "${PLAYGROUND_REGISTRY_MIRROR:-}" ]; then
   args+=(--insecure-registry "${mirror_host%/}")
 fi
 
+# The playground's hub (sandbox/registry/hub.mjs) answers HTTPS on the session
+# network as hub.playground and, offline, as Docker Hub's registry. Docker's
+# engine checks Docker Hub against the system's roots only (certs.d does not
+# apply to it), so the engine alone gets a bundle with the hub's certificate
+# added; that certificate is not a CA and vouches for its own names only.
+engine_env=()
+if [ -n "${PLAYGROUND_HUB_CERT:-}" ]; then
+  mkdir -p /etc/playground
+  { cat /etc/ssl/certs/ca-certificates.crt; printf '%s' "$PLAYGROUND_HUB_CERT" | base64 -d; } > /etc/playground/engine-roots.crt
+  engine_env=(SSL_CERT_FILE=/etc/playground/engine-roots.crt)
+fi
+
 # Registries that learners run in their own nodes (`docker run -p 5000:5000
 # registry`, then `docker push node1:5000/app` and pull it on node2) speak
 # plain HTTP: trust private addresses, which is all a session network has.
@@ -127,7 +139,7 @@ start_engine() {
   fi
   # Left by an engine that was killed: a stale pid file would stop the new one.
   rm -f /var/run/docker.pid
-  dockerd "${args[@]}" >>"$log_file" 2>&1 &
+  env "${engine_env[@]}" dockerd "${args[@]}" >>"$log_file" 2>&1 &
   dockerd_pid=$!
   local status
   for _ in $(seq 1 600); do
