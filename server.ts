@@ -97,7 +97,7 @@ async function main() {
   void workshops.catalog.current();
   // Health checks share one engine question per 1.5 s.
   const engineStatus = cachedStatus(() => runtime.status(), 1500);
-  setContext({ config, manager, runtime, engineStatus, ports, nodeEngine, workshops });
+  setContext({ config, manager, runtime, engineStatus, ports, nodeEngine, workshops, hub: runtime.hub });
   // Made before the manager starts, so that the pool's first nodes are counted too.
   const metrics = createMetrics({
     manager,

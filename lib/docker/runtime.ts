@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { ExecResult } from "../protocol";
 import { ImagesMissingError, NodeNotReadyError, PathNotFoundError } from "../sessions/errors";
 import { DISK_MOUNT_OPTIONS, DiskKeeper } from "./disks";
+import { DOCKER_HUB_REGISTRY_HOST, Hub, HUB_HOST } from "./hub";
 import { freeSubnet } from "./subnets";
 import { nodeSeccompProfile } from "./seccomp";
 import { engineError } from "./engine";
@@ -75,6 +76,8 @@ const ignoreMissing = (e: unknown) => {
 export class DockerRuntime implements SandboxRuntime {
   private readonly disks: DiskKeeper;
   private host?: Promise<HostFacts>;
+  /** The hub in the registry container: pushes, and docker.io names offline. */
+  readonly hub: Hub;
 
   constructor(
     private readonly docker: Docker,
@@ -83,6 +86,7 @@ export class DockerRuntime implements SandboxRuntime {
     this.disks = new DiskKeeper(docker, { instance: opts.instance, image: opts.sandboxImage }, (container, cmd, timeoutMs) =>
       this.execIn(container, "the disk keeper", cmd, { timeoutMs }),
     );
+    this.hub = new Hub(docker, opts.registryContainer);
   }
 
   private labels(l: SandboxLabels, extra: Record<string, string> = {}): Record<string, string> {
@@ -168,10 +172,12 @@ export class DockerRuntime implements SandboxRuntime {
     }
     // The registry joins every session network, under the same name everywhere,
     // so that each node's engine finds its mirror without reaching the host.
+    // With the hub, it is also hub.playground and Docker Hub's registry there.
+    const hub = await this.hub.info();
     try {
       await this.docker.getNetwork(name).connect({
         Container: this.opts.registryContainer,
-        EndpointConfig: { Aliases: [REGISTRY_ALIAS] },
+        EndpointConfig: { Aliases: [REGISTRY_ALIAS, ...(hub ? [HUB_HOST, DOCKER_HUB_REGISTRY_HOST] : [])] },
       });
     } catch (e) {
       if (statusOf(e) === 404) throw new ImagesMissingError("The playground registry is missing");
@@ -246,6 +252,7 @@ export class DockerRuntime implements SandboxRuntime {
       NetworkMode: networkName(instance, spec.sessionId),
       LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } },
     };
+    const hub = await this.hub.info();
     const container = await this.docker.createContainer({
       name,
       Image: this.opts.sandboxImage,
@@ -253,6 +260,8 @@ export class DockerRuntime implements SandboxRuntime {
       Labels: labels,
       Env: [
         `PLAYGROUND_REGISTRY_MIRROR=${REGISTRY_MIRROR_URL}`,
+        // The node's engine trusts the hub's certificate (sandbox/node/entrypoint.sh).
+        ...(hub ? [`PLAYGROUND_HUB_CERT=${Buffer.from(hub.certificate).toString("base64")}`] : []),
         // In a user namespace, /proc/sys/net of the node's network namespace
         // (made by the host) is read-only, and the inner dockerd 26 cannot turn
         // IPv6 off on its containers' interfaces; this lets it go on without.

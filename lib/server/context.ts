@@ -5,6 +5,7 @@
  */
 import type Docker from "dockerode";
 import type { Config } from "../config";
+import type { Hub } from "../docker/hub";
 import type { PortWatcher } from "../ports/watcher";
 import type { SessionManager } from "../sessions/manager";
 import type { RuntimeStatus, SandboxRuntime } from "../sessions/runtime";
@@ -22,6 +23,8 @@ export interface AppContext {
   /** The inner engine of a ready node (its API on port 2375 of the session network). */
   nodeEngine: (id: string, node: string) => Promise<Docker>;
   workshops: { catalog: WorkshopCatalog; runs: WorkshopRuns; cohorts: Cohorts };
+  /** The hub that learners push to (sandbox/registry/hub.mjs). */
+  hub: Hub;
 }
 
 const KEY = Symbol.for("docker-playground.context");

@@ -1,0 +1,17 @@
+import { errorJson, handle, json } from "@/lib/http/respond";
+import { getContext } from "@/lib/server/context";
+
+export const dynamic = "force-dynamic";
+
+/** What learners pushed to the hub: repositories, tags, sizes, who and when. */
+export const GET = handle(async () => {
+  const listing = await getContext().hub.listing();
+  if (!listing) {
+    return errorJson(
+      "no_hub",
+      "This playground has no hub: its registry runs as a pull-through cache of Docker Hub (REGISTRY_UPSTREAM_URL), so pushes go to Docker Hub.",
+      404,
+    );
+  }
+  return json(listing);
+});
