@@ -41,6 +41,9 @@ export default function Home() {
             <Link href="/workshops" data-testid="workshops-link" className="text-sm text-sky-300 hover:text-sky-200 hover:underline">
               Or follow a guided workshop, alone or with your class →
             </Link>
+            <Link href="/hub" data-testid="hub-link" className="text-sm text-sky-300 hover:text-sky-200 hover:underline">
+              Images people have pushed to this playground&apos;s hub →
+            </Link>
           </div>
 
           <pre className="w-full max-w-md overflow-x-auto rounded-lg border border-slate-800 bg-slate-950/60 px-4 py-3 text-left font-mono text-sm text-slate-300">
