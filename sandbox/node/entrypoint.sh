@@ -84,13 +84,13 @@ fi
 # The playground's hub (sandbox/registry/hub.mjs) answers HTTPS on the session
 # network as hub.playground and, offline, as Docker Hub's registry. Docker's
 # engine checks Docker Hub against the system's roots only (certs.d does not
-# apply to it), so the engine alone gets a bundle with the hub's certificate
-# added; that certificate is not a CA and vouches for its own names only.
-engine_env=()
+# apply to it), and so do the CLI and buildx, which fetch BuildKit's tokens:
+# the hub's certificate joins the node's system bundle (once, as a restarted
+# node keeps its files). It is not a CA and vouches for its own names only.
 if [ -n "${PLAYGROUND_HUB_CERT:-}" ]; then
-  mkdir -p /etc/playground
-  { cat /etc/ssl/certs/ca-certificates.crt; printf '%s' "$PLAYGROUND_HUB_CERT" | base64 -d; } > /etc/playground/engine-roots.crt
-  engine_env=(SSL_CERT_FILE=/etc/playground/engine-roots.crt)
+  bundle=/etc/ssl/certs/ca-certificates.crt
+  hub_cert=$(printf '%s' "$PLAYGROUND_HUB_CERT" | base64 -d)
+  grep -qxF "$(printf '%s\n' "$hub_cert" | sed -n 2p)" "$bundle" || printf '%s\n' "$hub_cert" >> "$bundle"
 fi
 
 # Registries that learners run in their own nodes (`docker run -p 5000:5000
@@ -139,7 +139,7 @@ start_engine() {
   fi
   # Left by an engine that was killed: a stale pid file would stop the new one.
   rm -f /var/run/docker.pid
-  env "${engine_env[@]}" dockerd "${args[@]}" >>"$log_file" 2>&1 &
+  dockerd "${args[@]}" >>"$log_file" 2>&1 &
   dockerd_pid=$!
   local status
   for _ in $(seq 1 600); do
