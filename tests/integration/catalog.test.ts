@@ -87,11 +87,34 @@ describe("the image catalog", () => {
     assert.equal(r.stdout.trim().split("\n").length, 7);
   });
 
-  test("an image that is not in the catalog fails quickly with Docker's error", async () => {
-    const started = Date.now();
+  test("a Dockerfile that starts with # syntax=docker/dockerfile:1 builds: heredocs, cache mounts, COPY --link", async () => {
+    const r = await sh(`mkdir -p /root/syntax && cd /root/syntax && cat > Dockerfile <<'DOCKERFILE'
+# syntax=docker/dockerfile:1
+FROM busybox
+RUN <<EOT
+echo "from a heredoc" > /made.txt
+EOT
+RUN --mount=type=cache,target=/cache echo cached >> /cache/runs && cp /cache/runs /runs.txt
+COPY --link <<EOF /copied.txt
+copied inline
+EOF
+CMD ["cat", "/made.txt", "/copied.txt"]
+DOCKERFILE
+docker build --progress=plain -t syntax . 2>&1 && docker run --rm syntax`);
+    assert.equal(r.exitCode, 0, r.stdout);
+    // The frontend named by the syntax line ran (the engine's built-in one knows no heredocs).
+    assert.match(r.stdout, /docker-image:\/\/docker\.io\/docker\/dockerfile:1@sha256:[0-9a-f]{64}/);
+    assert.match(r.stdout, /from a heredoc\ncopied inline\n$/);
+    const newer = await sh(`cd /root/syntax && sed -i 's|dockerfile:1$|dockerfile:1.99|' Dockerfile && docker build -q . 2>&1`);
+    assert.notEqual(newer.exitCode, 0);
+    // BuildKit asks with HEAD, so the hub's message (the tags it has) cannot reach this error.
+    assert.match(newer.stdout, /failed to resolve source metadata for docker\.io\/docker\/dockerfile:1\.99: .*not found/);
+  });
+
+  test("an image that is not here fails with a message naming what is", async () => {
     const r = await sh("docker pull no-such-image-in-the-catalog");
     assert.notEqual(r.exitCode, 0);
-    assert.match(r.stderr, /Error|error/);
-    assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    assert.match(r.stderr, /no-such-image-in-the-catalog is not in this playground's offline catalog, nor on its hub\. Images here: .*\bbusybox\b.*\bnginx\b/);
+    assert.match(r.stderr, /push your own to the hub \(docker login, then docker push NAME\/IMAGE\)/);
   });
 });
