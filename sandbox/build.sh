@@ -73,18 +73,29 @@ APT
     - "$base_image" >/dev/null
 }
 
-# build NAME DIR: builds DIR/Dockerfile as NAME unless NAME was built from the same files.
+# build NAME DIR [ARGS-FILE]: builds DIR/Dockerfile as NAME unless NAME was
+# built from the same files; ARGS-FILE's KEY=VALUE lines are build arguments.
 build() {
-  local name=$1 dir=$2 hash
-  hash=$(digest_of "$dir" "$(docker image inspect -f '{{.Id}}' "$base_image")")
+  local name=$1 dir=$2 args_file=${3:-} hash line build_args=()
+  if [ -n "$args_file" ]; then
+    while read -r line; do [ -n "$line" ] && build_args+=(--build-arg "$line"); done < "$args_file"
+  fi
+  hash=$(digest_of "$dir" "$(docker image inspect -f '{{.Id}}' "$base_image")" "${build_args[@]}")
   if [ "$(label_of "$name" playground.hash)" = "$hash" ]; then
     say "$name is up to date"
     return
   fi
   say "building $name"
-  local log=/tmp/playground-build-${name//[^a-z0-9]/-}.log
-  docker build --build-arg "BASE=$base_image" --label "playground.hash=$hash" -t "$name" "$dir" >"$log" 2>&1 \
-    || { tail -n 30 "$log" >&2; die "building $name failed (whole log: $log)"; }
+  local log=/tmp/playground-build-${name//[^a-z0-9]/-}.log context
+  # The folder, plus this host's CA bundle as host-roots.crt: downloads made
+  # in a build (the node lines' npm pack) trust what the host trusts, a
+  # TLS-inspecting proxy's CA included. Images never keep it.
+  context=$(mktemp -d /tmp/playground-context.XXXXXX)
+  cp -a "$dir/." "$context/"
+  cat /etc/ssl/certs/ca-certificates.crt >"$context/host-roots.crt" 2>/dev/null || : >"$context/host-roots.crt"
+  docker build --build-arg "BASE=$base_image" "${build_args[@]}" --label "playground.hash=$hash" -t "$name" "$context" >"$log" 2>&1 \
+    || { rm -rf "$context"; tail -n 30 "$log" >&2; die "building $name failed (whole log: $log)"; }
+  rm -rf "$context"
 }
 
 # wait_for_registry CONTAINER: until it accepts connections.
@@ -162,17 +173,32 @@ build "$sandbox_image" "$here/node"
 build "$registry_image" "$here/registry"
 
 # The catalog: every folder of sandbox/images is an image, served under the
-# names its `tags` file lists (one per line; Docker Hub's official names).
+# names its `tags` file lists (one per line; Docker Hub's official names). A
+# folder without one has a subfolder per release line (node): each has its
+# `tags` and the `build-args` its image is built with from the shared Dockerfile.
 catalog=()
+add_tags() { # TAGS-FILE IMAGE
+  local ref
+  while read -r ref; do [ -n "$ref" ] && catalog+=("$ref=$2"); done < "$1"
+}
 # PLAYGROUND_CATALOG (folder names, space-separated) builds only those, as the tests' smoke runs do.
 only=${PLAYGROUND_CATALOG:-}
 for dir in "$here"/images/*/; do
   name=$(basename "$dir")
   if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then continue; fi
-  [ -f "$dir/Dockerfile" ] && [ -f "$dir/tags" ] || die "sandbox/images/$name needs a Dockerfile and a tags file"
-  build "playground/catalog-$name" "$dir"
-  while read -r ref; do
-    [ -n "$ref" ] && catalog+=("$ref=playground/catalog-$name")
-  done < "$dir/tags"
+  [ -f "$dir/Dockerfile" ] || die "sandbox/images/$name needs a Dockerfile"
+  if [ -f "$dir/tags" ]; then
+    build "playground/catalog-$name" "$dir"
+    add_tags "$dir/tags" "playground/catalog-$name"
+    continue
+  fi
+  lines=0
+  for line in "$dir"*/; do
+    [ -f "$line/tags" ] && [ -f "$line/build-args" ] || continue
+    build "playground/catalog-$name-$(basename "$line")" "$dir" "$line/build-args"
+    add_tags "$line/tags" "playground/catalog-$name-$(basename "$line")"
+    lines=$((lines + 1))
+  done
+  [ "$lines" -gt 0 ] || die "sandbox/images/$name needs a tags file, or subfolders with tags and build-args"
 done
 ensure_registry "${catalog[@]}"
