@@ -241,11 +241,20 @@ async function serve() {
     const shown = repo.startsWith("library/") ? repo.slice(8) : repo;
     const repos = await catalogRepos().catch(() => []);
     if (repos.includes(repo) || ledger.data[repo]) {
-      const tags = await listTags(repo);
-      return `${shown}:${ref} is not in this playground; its tags here: ${tags.slice(0, 24).join(", ")}${tags.length > 24 ? ", ..." : ""}`;
+      return `${shown}:${ref} is not in this playground; its tags here: ${describeTags(await listTags(repo))}`;
     }
     const names = repos.map((r) => (r.startsWith("library/") ? r.slice(8) : r)).sort();
     return `${shown} is not in this playground's offline catalog, nor on its hub. Images here: ${names.join(", ")}; or push your own to the hub (docker login, then docker push NAME/IMAGE)`;
+  }
+
+  /** Tags in version order; variants (24-alpine, lts-slim) as their suffixes, once. */
+  function describeTags(tags) {
+    const plain = tags.filter((t) => !t.includes("-"));
+    const suffixes = [...new Set(tags.filter((t) => t.includes("-") && plain.includes(t.slice(0, t.indexOf("-")))).map((t) => t.slice(t.indexOf("-"))))];
+    const others = tags.filter((t) => t.includes("-") && !plain.includes(t.slice(0, t.indexOf("-"))));
+    const listed = [...plain, ...others].sort(new Intl.Collator("en", { numeric: true }).compare);
+    const shown = listed.slice(0, 40).join(", ") + (listed.length > 40 ? ", ..." : "");
+    return suffixes.length ? `${shown}; most also with ${suffixes.sort().join(", ")}` : shown;
   }
 
   async function listTags(repo) {
