@@ -4,6 +4,7 @@
  * their official images do where lessons depend on it.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { SessionView } from "../../lib/protocol";
 import { startServer, type TestServer } from "../support/server";
@@ -58,6 +59,25 @@ describe("the image catalog", () => {
     const node = await sh(`docker run --rm node:20 node -e "console.log(6*7)" && docker run --rm node:lts npm --version`);
     assert.equal(node.exitCode, 0, node.stderr);
     assert.match(node.stdout, /^42\n\d+\.\d+/);
+  });
+
+  test("Node.js lines 18 to 26 under Docker Hub's tags, each with npm, yarn 1 and (up to 24) corepack", async () => {
+    const tools = `sh -c 'echo "$(node --version) npm $(npm --version) yarn $(yarn --version) corepack $(corepack --version 2>/dev/null || echo none)"'`;
+    const r = await sh(
+      ["18-alpine", "20-slim", "22", "24-alpine", "lts-alpine", "latest"].map((tag) => `docker run --rm node:${tag} ${tools}`).join(" && "),
+    );
+    assert.equal(r.exitCode, 0, r.stderr);
+    const lines = r.stdout.trim().split("\n");
+    assert.deepEqual(lines.map((l) => l.split(".")[0]), ["v18", "v20", "v22", "v24", "v26", "v26"]);
+    for (const line of lines) assert.match(line, /npm \d+\.\d+\.\d+ yarn 1\.22\.\d+ corepack /);
+    assert.match(lines[3]!, /corepack 0\.\d+\.\d+$/);
+    assert.match(lines[4]!, /corepack none$/, "Node 26 ships without corepack");
+    // As in the official image, arguments that are not a command go to node.
+    const pinned = /^NODE_VERSION=(.+)$/m.exec(readFileSync("sandbox/images/node/24/build-args", "utf8"))![1]!;
+    const args = await sh(`docker run --rm node:24-alpine -p "process.versions.node + ' ' + require('os').userInfo().username" && docker run --rm -u node node:24 whoami`);
+    assert.equal(args.stdout, `${pinned} root\nnode\n`, args.stderr);
+    const label = await sh(`docker image inspect -f '{{ index .Config.Labels "org.opencontainers.image.description" }}' node:24-alpine`);
+    assert.match(label.stdout, new RegExp(`Node\\.js ${pinned.replaceAll(".", "\\.")} .*Debian 13.*alpine and slim tags are this Debian image too`));
   });
 
   test("a Dockerfile FROM python builds and runs, with pip allowed to install", async () => {
