@@ -66,11 +66,12 @@ describe("acceptance projects", () => {
     assert.equal(up.exitCode, 0, up.stdout);
     assert.match((await fetchInside("localhost:8003")).stdout, /version one/);
     await sh("cd /root/projects/watch && (nohup docker compose watch > /tmp/watch.log 2>&1 &)");
-    await sh("for i in $(seq 1 50); do grep -qi 'watch' /tmp/watch.log && break; sleep 0.2; done; sleep 1");
+    const watching = await sh("for i in $(seq 1 75); do grep -q 'Watch enabled' /tmp/watch.log && exit 0; sleep 0.2; done; cat /tmp/watch.log; exit 1");
+    assert.equal(watching.exitCode, 0, watching.stdout);
     await sh("echo '<h1>version two</h1>' > /root/projects/watch/site/index.html");
     const synced = await sh("for i in $(seq 1 75); do curl -fsS localhost:8003 | grep -q 'version two' && exit 0; sleep 0.2; done; cat /tmp/watch.log; exit 1");
     assert.equal(synced.exitCode, 0, synced.stdout);
-    await sh("pkill -f 'docker compose watch'; cd /root/projects/watch && docker compose down 2>&1");
+    await sh("pkill -f '^docker compose watch'; cd /root/projects/watch && docker compose down 2>&1");
   });
 
   test("postgres takes its password, user and database from the environment", async () => {
