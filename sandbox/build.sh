@@ -116,6 +116,7 @@ seed_catalog() {
     -v playground-registry-data:/var/lib/docker-registry "$registry_image" \
     /usr/bin/docker-registry serve /etc/docker/registry/seed.yml >/dev/null
   wait_for_registry "$seeder"
+  local repos=()
   for pair in "$@"; do
     local ref=${pair%%=*} src=${pair#*=} repo
     # Official images live under library/ on Docker Hub; others keep their owner.
@@ -124,7 +125,10 @@ seed_catalog() {
     docker push -q "127.0.0.1:$registry_port/$repo" >/dev/null \
       || { docker rm -f "$seeder" >/dev/null; die "pushing $ref into the registry failed"; }
     docker rmi "127.0.0.1:$registry_port/$repo" >/dev/null
+    repos+=("${repo%%:*}")
   done
+  # The hub (sandbox/registry/hub.mjs) tells the catalog's repositories from pushed ones by this list.
+  printf '%s\n' "${repos[@]}" | sort -u | docker exec -i "$seeder" sh -c 'cat > /var/lib/docker-registry/catalog.list'
   docker rm -f "$seeder" >/dev/null
 }
 

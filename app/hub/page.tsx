@@ -105,7 +105,7 @@ export default async function HubPage() {
                       <td className="px-3 py-2 font-mono text-slate-100">
                         {r.repo}:{r.tag}
                       </td>
-                      <td className="px-3 py-2 text-slate-300">{humanSize(r.size)}</td>
+                      <td className="whitespace-nowrap px-3 py-2 text-slate-300">{humanSize(r.size)}</td>
                       <td className="px-3 py-2 text-slate-300">{r.pushedBy || "?"}</td>
                       <td className="px-3 py-2 text-slate-400">
                         <time dateTime={r.pushedAt}>{when(r.pushedAt)}</time>

@@ -31,6 +31,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 const DATA = process.env.HUB_DATA ?? "/var/lib/docker-registry/hub";
+const CATALOG_LIST = process.env.HUB_CATALOG_LIST ?? "/var/lib/docker-registry/catalog.list";
 const DISTRIBUTION = { host: "127.0.0.1", port: 5001 };
 const ADMIN_PORT = 5080;
 const SERVICE = "playground-hub";
@@ -121,14 +122,14 @@ async function serve() {
     return res;
   }
 
-  /** The catalog's repositories (pushed by setup, not by anyone's login), read once. */
+  /**
+   * The catalog's repositories, read once: the list setup writes when it seeds
+   * them (sandbox/build.sh), so that they are known apart from pushed ones;
+   * the registry's own list also keeps the emptied repositories of deleted tags.
+   */
   let catalog;
   async function catalogRepos() {
-    if (catalog) return catalog;
-    const res = await internal("/v2/_catalog?n=1000", [{ type: "registry", name: "catalog", actions: ["*"] }]);
-    if (!res.ok) throw new Error(`the registry's catalog answered ${res.status}`);
-    const pushed = new Set(Object.keys(ledger.data));
-    catalog = ((await res.json()).repositories ?? []).filter((r) => !pushed.has(r));
+    catalog ??= [...new Set((await fs.promises.readFile(CATALOG_LIST, "utf8")).split("\n").filter(Boolean))].sort();
     return catalog;
   }
   catalogRepos().catch(() => {});

@@ -135,6 +135,10 @@ describe("the hub", () => {
     const gone = await sh(second, `docker rmi -f ${alice}/getting-started:v2 >/dev/null; docker pull ${alice}/getting-started:v2 2>&1`);
     assert.notEqual(gone.exitCode, 0);
     assert.match(gone.stdout, /is not in this playground/);
+    // The emptied repository is neither listed nor taken for the catalog's.
+    const after = (await (await server.api("/api/hub")).json()) as HubListing;
+    assert.ok(!after.repositories.some((r) => r.name === `${alice}/getting-started`), JSON.stringify(after.repositories));
+    assert.ok(!after.catalog.some((name) => name.startsWith(alice)), after.catalog.join(", "));
 
     // Its layers are freed by Distribution's garbage collection.
     const registry = process.env.REGISTRY_CONTAINER ?? "playground-registry";
