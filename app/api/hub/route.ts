@@ -1,4 +1,4 @@
-import { errorJson, handle, json } from "@/lib/http/respond";
+import { errorJson, handle, json, methodNotAllowed } from "@/lib/http/respond";
 import { getContext } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
@@ -15,3 +15,6 @@ export const GET = handle(async () => {
   }
   return json(listing);
 });
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { errorJson, handle, json, readBody } from "@/lib/http/respond";
+import { errorJson, handle, json, methodNotAllowed, readBody } from "@/lib/http/respond";
 import { getContext } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
@@ -20,3 +20,6 @@ export const POST = handle(async (req: Request) => {
   if ("error" in result) return errorJson(result.status === 404 ? "not_found" : "forbidden", result.error, result.status === 404 ? 404 : 403);
   return json(result);
 });
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
