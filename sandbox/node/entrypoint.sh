@@ -98,6 +98,25 @@ fi
 # plain HTTP: trust private addresses, which is all a session network has.
 for cidr in 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16; do args+=(--insecure-registry "$cidr"); done
 
+# Inner containers on the engine's default bridge (`docker run`, the RUN steps
+# of `docker build`) cannot use the node's resolver, Docker's 127.0.0.11 on the
+# session network: dockerd leaves loopback servers out of their resolv.conf and
+# gives them 8.8.8.8 instead, which a classroom may not reach and which knows
+# none of the playground's names. A forwarder on an address of the node's own
+# answers them from the node's resolver, so node2, hub.playground and
+# npm.playground resolve in inner containers and builds as in the node.
+inner_dns=169.254.53.53
+args+=(--dns "$inner_dns")
+dns_pid=""
+start_dns() {
+  alive "$dns_pid" && return 0
+  ip addr add "$inner_dns/32" dev lo 2>/dev/null || true
+  dnsmasq --keep-in-foreground --no-hosts --bind-interfaces --listen-address="$inner_dns" \
+    --resolv-file=/etc/resolv.conf --max-cache-ttl=5 --user=nobody --group=nogroup \
+    --pid-file=/run/playground/dnsmasq.pid --log-facility=- >>/var/log/dnsmasq.log 2>&1 &
+  dns_pid=$!
+}
+
 state_file=/run/playground/engine
 log_file=/var/log/dockerd.log
 starts=0          # how many times the engine was started: tells a restart's answer from older states
@@ -137,6 +156,7 @@ start_engine() {
   else
     printf '\n---- the playground starts the engine again (%s) ----\n' "$(date -u +%FT%TZ)" >> "$log_file"
   fi
+  start_dns
   # Left by an engine that was killed: a stale pid file would stop the new one.
   rm -f /var/run/docker.pid
   dockerd "${args[@]}" >>"$log_file" 2>&1 &
