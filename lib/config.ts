@@ -31,6 +31,8 @@ const schema = z.object({
   /** The engine to use (as for the docker CLI); by default the playground engine, or the host's with NODE_ISOLATION=none. */
   DOCKER_HOST: z.string().optional(),
   REGISTRY_CONTAINER: z.string().default("playground-registry"),
+  /** The npm cache (sandbox/cache) that session networks reach as npm.playground. */
+  NPM_CACHE_CONTAINER: z.string().default("playground-npm-cache"),
   /**
    * The playground engine's range for session networks (set up by
    * sandbox/engine.sh, cut into /26 subnets); the server only counts them.
@@ -114,6 +116,7 @@ export interface Config {
     isolation: "userns" | "none";
     sandboxImage: string;
     registryContainer: string;
+    npmCacheContainer: string;
     nodeMemoryBytes: number;
     nodeNanoCpus: number;
     nodePidsLimit: number;
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       isolation: e.NODE_ISOLATION,
       sandboxImage: e.SANDBOX_IMAGE,
       registryContainer: e.REGISTRY_CONTAINER,
+      npmCacheContainer: e.NPM_CACHE_CONTAINER,
       nodeMemoryBytes: e.NODE_MEMORY_MB * 1024 * 1024,
       nodeNanoCpus: Math.round(e.NODE_CPUS * 1e9),
       nodePidsLimit: e.NODE_PIDS_LIMIT,

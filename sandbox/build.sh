@@ -14,6 +14,9 @@ registry_image=playground/registry:latest
 registry_container=${REGISTRY_CONTAINER:-playground-registry}
 registry_port=${REGISTRY_HOST_PORT:-5050}
 registry_upstream=${REGISTRY_UPSTREAM_URL:-}
+npm_cache_image=playground/npm-cache:latest
+npm_cache_container=${NPM_CACHE_CONTAINER:-playground-npm-cache}
+npm_cache_upstream=${NPM_CACHE_UPSTREAM:-}
 # The hub's settings (sandbox/registry/hub.mjs), passed on when set.
 hub_env=()
 for v in HUB_NAMESPACE_MB HUB_TOTAL_MB HUB_KEEP_HOURS; do
@@ -162,6 +165,61 @@ ensure_registry() {
   wait_for_registry "$registry_container"
 }
 
+# ensure_npm_cache: the npm cache (sandbox/cache), recreated when its image or
+# upstream changed, then seeded with what the apps nodes ship need
+# (sandbox/node/apps/*/package.json) and sandbox/cache/seed/*.json, unless the
+# same manifests were seeded into its volume before.
+ensure_npm_cache() {
+  local want current seeded
+  want=$( { docker image inspect -f '{{.Id}}' "$npm_cache_image"; echo "$npm_cache_upstream"; } | sha256sum | cut -c1-16)
+  current=$(docker inspect -f '{{ index .Config.Labels "playground.config" }} {{ .State.Running }}' "$npm_cache_container" 2>/dev/null || true)
+  if [ "$current" = "$want true" ]; then
+    say "the npm cache is up to date"
+  else
+    say "starting $npm_cache_container${npm_cache_upstream:+ (upstream: $npm_cache_upstream)}"
+    docker rm -f "$npm_cache_container" >/dev/null 2>&1 || true
+    # Not published on the host: sandboxes reach it on their session network.
+    docker create --name "$npm_cache_container" --restart unless-stopped \
+      --label playground.role=npm-cache --label "playground.config=$want" \
+      -v playground-npm-cache:/var/lib/npm-cache -e "NPM_CACHE_UPSTREAM=$npm_cache_upstream" \
+      --memory 512m --pids-limit 300 "$npm_cache_image" >/dev/null
+    # What this host trusts, for the upstream behind a TLS-inspecting proxy.
+    if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+      local roots
+      roots=$(mktemp -d /tmp/playground-roots.XXXXXX)
+      mkdir -p "$roots/npm-cache" && cp /etc/ssl/certs/ca-certificates.crt "$roots/npm-cache/host-roots.crt"
+      docker cp "$roots/npm-cache" "$npm_cache_container:/etc/" >/dev/null
+      rm -rf "$roots"
+    fi
+    docker start "$npm_cache_container" >/dev/null
+    for _ in $(seq 1 100); do
+      docker exec "$npm_cache_container" curl -sf -o /dev/null http://127.0.0.1:4873/-/ping 2>/dev/null && break
+      sleep 0.2
+    done
+    docker exec "$npm_cache_container" curl -sf -o /dev/null http://127.0.0.1:4873/-/ping \
+      || die "the npm cache did not start; see: docker logs $npm_cache_container"
+  fi
+  # A new cache image (a new way of seeding) seeds again too.
+  seeded=$( { docker image inspect -f '{{.Id}}' "$npm_cache_image"; cat "$here"/cache/seed/*.json "$here"/node/apps/*/package.json; } | sha256sum | cut -c1-16)
+  if docker exec "$npm_cache_container" test -e "/var/lib/npm-cache/seeded-$seeded"; then return; fi
+  say "seeding the npm cache with what sandbox/cache/seed and the nodes' apps need"
+  local manifests f
+  manifests=$(mktemp -d /tmp/playground-seed.XXXXXX)
+  local n=0
+  for f in "$here"/cache/seed/*.json "$here"/node/apps/*/package.json; do
+    n=$((n + 1))
+    mkdir -p "$manifests/$n" && cp "$f" "$manifests/$n/package.json"
+    echo "sandbox/${f#"$here"/}" > "$manifests/$n/.source"
+  done
+  tar -C "$manifests" -c . | docker exec -i "$npm_cache_container" sh -c 'rm -rf /tmp/npm-seed && mkdir -p /tmp/npm-seed && tar -C /tmp/npm-seed -x'
+  rm -rf "$manifests"
+  if docker exec "$npm_cache_container" npm-cache seed; then
+    docker exec "$npm_cache_container" sh -c "rm -f /var/lib/npm-cache/seeded-* && touch /var/lib/npm-cache/seeded-$seeded"
+  else
+    say "warning: the npm cache could not be seeded (no npm registry reachable?): npm install in sessions gets only what it holds"
+  fi
+}
+
 # The top-level Dockerfile (docker compose) starts from debian:trixie-slim.
 # Offline, where that cannot be pulled, the Debian 13 made above stands in
 # for it under the same name; a pulled one is never replaced.
@@ -175,6 +233,9 @@ ensure_base
 ensure_debian_name
 build "$sandbox_image" "$here/node"
 build "$registry_image" "$here/registry"
+# PLAYGROUND_NPM_CACHE=no leaves the npm cache out (the tests' smoke on the host's engine).
+with_npm_cache=${PLAYGROUND_NPM_CACHE:-yes}
+[ "$with_npm_cache" = no ] || build "$npm_cache_image" "$here/cache"
 
 # The catalog: every folder of sandbox/images is an image, served under the
 # names its `tags` file lists (one per line; Docker Hub's official names). A
@@ -206,3 +267,4 @@ for dir in "$here"/images/*/; do
   [ "$lines" -gt 0 ] || die "sandbox/images/$name needs a tags file, or subfolders with tags and build-args"
 done
 ensure_registry "${catalog[@]}"
+[ "$with_npm_cache" = no ] || ensure_npm_cache

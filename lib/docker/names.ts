@@ -16,6 +16,8 @@ export const LABEL = {
 /** The name the registry answers to on every session network. */
 export const REGISTRY_ALIAS = "playground-registry";
 export const REGISTRY_MIRROR_URL = `http://${REGISTRY_ALIAS}:5000`;
+/** The npm cache's name on session networks; the catalog's Node.js images send npm and yarn to it. */
+export const NPM_CACHE_HOST = "npm.playground";
 
 export const networkName = (instance: string, sessionId: string) => `playground-${instance}-${sessionId}`;
 export const containerName = (instance: string, sessionId: string, node: string) =>

@@ -29,6 +29,7 @@ import type {
 } from "../sessions/runtime";
 import {
   LABEL,
+  NPM_CACHE_HOST,
   REGISTRY_ALIAS,
   REGISTRY_MIRROR_URL,
   bridgeName,
@@ -115,10 +116,11 @@ export class DockerRuntime implements SandboxRuntime {
     });
     try {
       const version = (await Promise.race([this.docker.version(), late])).Version;
-      const [image, registry] = await Promise.race([
+      const [image, registry, npmCache] = await Promise.race([
         Promise.all([
           this.docker.getImage(this.opts.sandboxImage).inspect().catch(() => undefined),
           this.docker.getContainer(this.opts.registryContainer).inspect().catch(() => undefined),
+          this.docker.getContainer(this.opts.npmCacheContainer).inspect().catch(() => undefined),
         ]),
         late,
       ]);
@@ -127,6 +129,7 @@ export class DockerRuntime implements SandboxRuntime {
         engine: { reachable: true, version },
         sandboxImage: !!image,
         registryRunning: !!registry?.State.Running,
+        npmCacheRunning: !!npmCache?.State.Running,
         isolation: this.isolation(host),
       };
     } catch (e) {
@@ -183,6 +186,14 @@ export class DockerRuntime implements SandboxRuntime {
       if (statusOf(e) === 404) throw new ImagesMissingError("The playground registry is missing");
       if (statusOf(e) !== 403 && statusOf(e) !== 409) throw e; // already connected
     }
+    // The npm cache too. Without it sessions still work; npm install then
+    // fails to find npm.playground, and /api/health says the cache is missing.
+    await this.docker
+      .getNetwork(name)
+      .connect({ Container: this.opts.npmCacheContainer, EndpointConfig: { Aliases: [NPM_CACHE_HOST] } })
+      .catch((e: unknown) => {
+        if (![403, 404, 409].includes(statusOf(e) ?? 0)) throw e;
+      });
   }
 
   /** Subnets asked for by this server and not yet seen in the engine's list. */
@@ -689,7 +700,9 @@ export class DockerRuntime implements SandboxRuntime {
     const networks = await this.docker.listNetworks({ filters });
     for (const n of networks) {
       const network = this.docker.getNetwork(n.Id);
-      await network.disconnect({ Container: this.opts.registryContainer, Force: true }).catch(() => {});
+      for (const container of [this.opts.registryContainer, this.opts.npmCacheContainer]) {
+        await network.disconnect({ Container: container, Force: true }).catch(() => {});
+      }
       await network.remove().catch(ignoreMissing);
     }
   }

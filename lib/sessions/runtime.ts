@@ -119,6 +119,8 @@ export interface RuntimeStatus {
   engine: { reachable: boolean; version?: string; message?: string };
   sandboxImage: boolean;
   registryRunning: boolean;
+  /** The npm cache (npm.playground): sessions start without it, but npm install in them fails. */
+  npmCacheRunning?: boolean;
   /** Whether the engine keeps nodes apart from the host as configured (NODE_ISOLATION); ok is false when it cannot. */
   isolation?: { mode: "userns" | "none"; ok: boolean; message?: string };
 }

@@ -170,7 +170,9 @@ export async function removeInstance(instance: string): Promise<void> {
     await docker.getVolume(v.Name).remove().catch(() => {});
   }
   for (const n of await docker.listNetworks({ filters })) {
-    await docker.getNetwork(n.Id).disconnect({ Container: "playground-registry", Force: true }).catch(() => {});
+    for (const shared of ["playground-registry", "playground-npm-cache"]) {
+      await docker.getNetwork(n.Id).disconnect({ Container: shared, Force: true }).catch(() => {});
+    }
     await docker.getNetwork(n.Id).remove().catch(() => {});
   }
 }
