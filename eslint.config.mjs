@@ -8,6 +8,8 @@ export default tseslint.config(
       ".next/**", "node_modules/**", "next-env.d.ts", "test-results/**", "playwright-report/**",
       // Learners' projects, run inside sandboxes by the acceptance tests: not this codebase.
       "tests/acceptance/**",
+      // The workshop's app, in its own (CommonJS, browser) style, run in nodes: checked by workshop.test.ts.
+      "sandbox/node/apps/**",
     ],
   },
   js.configs.recommended,
