@@ -40,6 +40,10 @@ export class Hub {
   private facts?: Promise<HubFacts | undefined>;
   private factsAt = 0;
   private known = false;
+  /** One gateway call at a time: each is a process in the registry container, whose memory is capped (256 MB). */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The listing being fetched, shared by every request that asks meanwhile. */
+  private listed?: Promise<HubListing | undefined>;
 
   constructor(
     private readonly docker: Docker,
@@ -71,10 +75,13 @@ export class Hub {
     return certificate.includes("BEGIN CERTIFICATE") ? { certificate } : undefined;
   }
 
-  /** What has been pushed, or undefined when there is no hub. */
-  async listing(): Promise<HubListing | undefined> {
-    if (!(await this.info())) return undefined;
-    return JSON.parse(await this.admin("GET", "/repositories")) as HubListing;
+  /** What has been pushed, or undefined when there is no hub. Requests that come while it is fetched share the answer. */
+  listing(): Promise<HubListing | undefined> {
+    this.listed ??= (async () => {
+      if (!(await this.info())) return undefined;
+      return JSON.parse(await this.admin("GET", "/repositories")) as HubListing;
+    })().finally(() => (this.listed = undefined));
+    return this.listed;
   }
 
   /**
@@ -87,7 +94,13 @@ export class Hub {
     return answer.deleted ? { deleted: answer.deleted } : { error: answer.error ?? "the hub refused", status: answer.status ?? 403 };
   }
 
-  private async admin(method: "GET" | "POST", path: string, body?: unknown, refusalsToo = false): Promise<string> {
+  private admin(method: "GET" | "POST", path: string, body?: unknown, refusalsToo = false): Promise<string> {
+    const call = this.queue.then(() => this.call(method, path, body, refusalsToo));
+    this.queue = call.catch(() => {});
+    return call;
+  }
+
+  private async call(method: "GET" | "POST", path: string, body: unknown, refusalsToo: boolean): Promise<string> {
     const exec = await this.docker.getContainer(this.container).exec({
       Cmd: [...GATEWAY, method, path, ...(body === undefined ? [] : [Buffer.from(JSON.stringify(body)).toString("base64")])],
       AttachStdout: true,
