@@ -92,7 +92,7 @@ smoke_none() {
   done
   DOCKER_HOST=$host PLAYGROUND_CATALOG="busybox debian hello-world" PLAYGROUND_NPM_CACHE=no bash sandbox/build.sh || return 1
   # Session networks here are bridges of the host: out of the range the host routes to the playground engine.
-  NODE_ISOLATION=none DOCKER_HOST=$host SESSION_SUBNETS=10.214.0.0/16 npx tsx --test --test-concurrency=1 \
+  NODE_ISOLATION=none DOCKER_HOST=$host SESSION_SUBNETS=10.214.0.0/16 PLAYGROUND_NPM_CACHE=no npx tsx --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$results/smoke-none.tap" \
     tests/integration/sessions.test.ts tests/integration/disk.test.ts tests/integration/userns.test.ts
