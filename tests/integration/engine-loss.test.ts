@@ -165,7 +165,7 @@ describe("losing the host's Docker engine", () => {
       // subshell that the prompt forks for a moment has the shell as its parent and is not counted.
       const ps = await bounded(server, `/api/sessions/${session.id}/nodes/node1/exec`, execBody(["ps", "-o", "pid=,ppid=,args=", "-C", "bash"]));
       const shells = String(ps.body.stdout).trim().split("\n").filter((line) => line.trim().split(/\s+/)[1] === "0");
-      assert.equal(shells.length, 1, `one shell in the node:\n${ps.body.stdout}`);
+      assert.equal(shells.length, 1, `one shell in the node: ${ps.status} ${JSON.stringify(ps.body)}`);
     } finally {
       again.close();
     }
