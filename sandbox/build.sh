@@ -13,6 +13,7 @@ sandbox_image=${SANDBOX_IMAGE:-playground/sandbox:latest}
 registry_image=playground/registry:latest
 registry_container=${REGISTRY_CONTAINER:-playground-registry}
 registry_port=${REGISTRY_HOST_PORT:-5050}
+registry_volume=${REGISTRY_VOLUME:-playground-registry-data}
 registry_upstream=${REGISTRY_UPSTREAM_URL:-}
 npm_cache_image=playground/npm-cache:latest
 npm_cache_container=${NPM_CACHE_CONTAINER:-playground-npm-cache}
@@ -116,7 +117,7 @@ seed_catalog() {
   local seeder=playground-registry-seed pair
   docker rm -f "$seeder" >/dev/null 2>&1 || true
   docker run -d --name "$seeder" -p "127.0.0.1:$registry_port:5000" \
-    -v playground-registry-data:/var/lib/docker-registry "$registry_image" \
+    -v "$registry_volume:/var/lib/docker-registry" "$registry_image" \
     /usr/bin/docker-registry serve /etc/docker/registry/seed.yml >/dev/null
   wait_for_registry "$seeder"
   local repos=()
@@ -147,21 +148,19 @@ ensure_registry() {
     return
   fi
   docker rm -f "$registry_container" >/dev/null 2>&1 || true
-  local args=()
+  say "seeding the registry with $# names"
+  seed_catalog "$@"
+  # The hub's gateway in front (sandbox/registry/hub.mjs): the server reads the labels.
+  local args=(--label playground.hub=on "${hub_env[@]}")
   if [ -n "$registry_upstream" ]; then
-    say "starting $registry_container as a pull-through cache of $registry_upstream"
-    args=(-e "REGISTRY_PROXY_REMOTEURL=$registry_upstream" "$registry_image" /usr/bin/docker-registry serve /etc/docker/registry/seed.yml)
-  else
-    say "seeding the registry with $# names"
-    seed_catalog "$@"
-    # The hub's gateway in front (sandbox/registry/hub.mjs): the server reads the label.
-    args=(--label playground.hub=on "${hub_env[@]}" "$registry_image")
+    say "Docker Hub's names come from $registry_upstream first (online mode); the hub is hub.playground"
+    args+=(--label playground.hub.online=on -e "REGISTRY_UPSTREAM_URL=$registry_upstream")
   fi
   # Not published on the host: sandboxes reach it on their session network.
   docker run -d --name "$registry_container" --restart unless-stopped \
     --label playground.role=registry --label "playground.config=$want" \
-    -v playground-registry-data:/var/lib/docker-registry \
-    --memory 256m --pids-limit 200 "${args[@]}" >/dev/null
+    -v "$registry_volume:/var/lib/docker-registry" \
+    --memory 256m --pids-limit 200 "${args[@]}" "$registry_image" >/dev/null
   wait_for_registry "$registry_container"
 }
 

@@ -9,7 +9,7 @@ import DeleteTag from "../components/hub/DeleteTag";
 export const metadata: Metadata = { title: "Hub · Docker Playground" };
 export const dynamic = "force-dynamic";
 
-const pullName = (repo: string, tag: string) => `${repo}${tag === "latest" ? "" : `:${tag}`}`;
+const pullName = (prefix: string, repo: string, tag: string) => `${prefix}${repo}${tag === "latest" ? "" : `:${tag}`}`;
 
 function when(iso: string): string {
   const d = new Date(iso);
@@ -21,10 +21,12 @@ export default async function HubPage() {
   let problem: string | undefined;
   try {
     listing = await getContext().hub.listing();
-    if (!listing) problem = "This playground has no hub: its registry is a pull-through cache of Docker Hub, so docker push goes to Docker Hub itself.";
+    if (!listing) problem = "This playground has no hub: its registry was started without one, so docker push goes to Docker Hub itself.";
   } catch (e) {
     problem = `The hub does not answer right now (${(e as Error).message}). Pushed images are kept; try again in a moment.`;
   }
+  // Online, docker.io names are Docker Hub's: the hub is reached by its own name.
+  const prefix = listing?.online ? "hub.playground/" : "";
   const rows = (listing?.repositories ?? [])
     .flatMap((r) => r.tags.map((t) => ({ repo: r.name, ...t })))
     .sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
@@ -38,9 +40,10 @@ export default async function HubPage() {
       <h1 className="text-3xl font-bold tracking-tight text-slate-50">Hub</h1>
       <p className="mt-2 max-w-3xl text-slate-400">
         This playground&apos;s own Docker Hub. Push an image from any session and pull it in any other, with the commands
-        tutorials print: <code className="font-mono text-slate-300">docker login</code>, then{" "}
-        <code className="font-mono text-slate-300">docker push YOUR-NAME/IMAGE</code>. The first login with a name makes
-        it yours: only you can push under it, and everyone here can pull. It works with no internet.
+        {listing?.online ? "tutorials print, with the hub's name in front" : "tutorials print"}:{" "}
+        <code className="font-mono text-slate-300">docker login{listing?.online ? " hub.playground" : ""}</code>, then{" "}
+        <code className="font-mono text-slate-300">docker push {prefix}YOUR-NAME/IMAGE</code>. The first login with a name
+        makes it yours: only you can push under it, and everyone here can pull. It works with no internet.
       </p>
 
       <section aria-labelledby="how" className="mt-6 rounded-lg border border-slate-800 bg-slate-900/40 p-4">
@@ -49,20 +52,28 @@ export default async function HubPage() {
         </h2>
         <ol className="mt-2 space-y-2 text-sm text-slate-300">
           <li className="flex flex-wrap items-center gap-2">
-            1. Choose a name and a password: <CopyCommand command="docker login -u YOUR-NAME" />
+            1. Choose a name and a password:{" "}
+            <CopyCommand command={`docker login ${listing?.online ? "hub.playground " : ""}-u YOUR-NAME`} />
           </li>
           <li className="flex flex-wrap items-center gap-2">
-            2. Name your image after it: <CopyCommand command="docker tag getting-started YOUR-NAME/getting-started" />
+            2. Name your image after it: <CopyCommand command={`docker tag getting-started ${prefix}YOUR-NAME/getting-started`} />
           </li>
           <li className="flex flex-wrap items-center gap-2">
-            3. Push it: <CopyCommand command="docker push YOUR-NAME/getting-started" />
+            3. Push it: <CopyCommand command={`docker push ${prefix}YOUR-NAME/getting-started`} />
           </li>
         </ol>
-        <p className="mt-3 text-xs text-slate-400">
-          The hub also answers as <code className="font-mono">hub.playground</code> (
-          <code className="font-mono">docker push hub.playground/YOUR-NAME/IMAGE</code>, after{" "}
-          <code className="font-mono">docker login hub.playground</code>).
-        </p>
+        {listing?.online ? (
+          <p className="mt-3 text-xs text-slate-400" data-testid="hub-online">
+            This playground reaches Docker Hub, so names without a registry in front (
+            <code className="font-mono">YOUR-NAME/IMAGE</code>) are Docker Hub&apos;s, as on your own machine.
+          </p>
+        ) : (
+          <p className="mt-3 text-xs text-slate-400">
+            The hub also answers as <code className="font-mono">hub.playground</code> (
+            <code className="font-mono">docker push hub.playground/YOUR-NAME/IMAGE</code>, after{" "}
+            <code className="font-mono">docker login hub.playground</code>).
+          </p>
+        )}
       </section>
 
       {problem ? (
@@ -111,7 +122,7 @@ export default async function HubPage() {
                         <time dateTime={r.pushedAt}>{when(r.pushedAt)}</time>
                       </td>
                       <td className="px-3 py-2">
-                        <CopyCommand command={`docker pull ${pullName(r.repo, r.tag)}`} />
+                        <CopyCommand command={`docker pull ${pullName(prefix, r.repo, r.tag)}`} />
                       </td>
                       <td className="px-3 py-2 align-top">
                         <DeleteTag repository={r.repo} tag={r.tag} owner={r.repo.split("/")[0] ?? ""} />
@@ -124,7 +135,8 @@ export default async function HubPage() {
           )}
           {listing && listing.catalog.length > 0 && (
             <p className="mt-6 text-sm text-slate-400">
-              Always here, with no internet: {listing.catalog.sort().join(", ")}.
+              {listing.online ? "Also here when Docker Hub cannot be reached" : "Always here, with no internet"}:{" "}
+              {listing.catalog.sort().join(", ")}.
             </p>
           )}
         </section>

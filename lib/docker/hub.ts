@@ -8,7 +8,7 @@ import { PassThrough } from "node:stream";
 
 /** Names the hub answers to on session networks, besides the mirror's. */
 export const HUB_HOST = "hub.playground";
-/** Docker Hub's registry: offline, pushes and pulls of docker.io names reach the hub. */
+/** Docker Hub's registry: offline, pushes and pulls of docker.io names reach the hub; online they reach Docker Hub. */
 export const DOCKER_HUB_REGISTRY_HOST = "registry-1.docker.io";
 
 export interface HubTag {
@@ -24,6 +24,8 @@ export interface HubListing {
   /** The catalog's names, as learners type them (nginx, nicolaka/netshoot). */
   catalog: string[];
   accounts: number;
+  /** Online mode: docker.io names are Docker Hub's, and the hub answers as hub.playground only. */
+  online: boolean;
   usage: number;
   quota: { namespace: number; total: number };
 }
@@ -31,6 +33,8 @@ export interface HubListing {
 export interface HubFacts {
   /** The certificate nodes trust for the hub's names (PEM). */
   certificate: string;
+  /** Online mode (REGISTRY_UPSTREAM_URL at setup): Docker Hub is reachable and keeps its names. */
+  online: boolean;
 }
 
 const LABEL = "playground.hub";
@@ -51,8 +55,8 @@ export class Hub {
   ) {}
 
   /**
-   * The hub's certificate, or undefined when the registry runs without a hub
-   * (a pull-through cache of Docker Hub) or is not there. Kept once known; an
+   * The hub's certificate and mode, or undefined when the registry runs
+   * without a hub or is not there. Kept once known; an
    * absent hub is asked again after 10 s.
    */
   info(): Promise<HubFacts | undefined> {
@@ -72,7 +76,8 @@ export class Hub {
     const info = await this.docker.getContainer(this.container).inspect();
     if (info.Config.Labels?.[LABEL] !== "on" || !info.State.Running) return undefined;
     const certificate = await this.admin("GET", "/certificate");
-    return certificate.includes("BEGIN CERTIFICATE") ? { certificate } : undefined;
+    const online = info.Config.Labels?.[`${LABEL}.online`] === "on";
+    return certificate.includes("BEGIN CERTIFICATE") ? { certificate, online } : undefined;
   }
 
   /** What has been pushed, or undefined when there is no hub. Requests that come while it is fetched share the answer. */

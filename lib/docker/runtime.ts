@@ -175,12 +175,12 @@ export class DockerRuntime implements SandboxRuntime {
     }
     // The registry joins every session network, under the same name everywhere,
     // so that each node's engine finds its mirror without reaching the host.
-    // With the hub, it is also hub.playground and Docker Hub's registry there.
+    // With the hub, it is also hub.playground, and offline Docker Hub's registry there.
     const hub = await this.hub.info();
     try {
       await this.docker.getNetwork(name).connect({
         Container: this.opts.registryContainer,
-        EndpointConfig: { Aliases: [REGISTRY_ALIAS, ...(hub ? [HUB_HOST, DOCKER_HUB_REGISTRY_HOST] : [])] },
+        EndpointConfig: { Aliases: [REGISTRY_ALIAS, ...(hub ? [HUB_HOST] : []), ...(hub && !hub.online ? [DOCKER_HUB_REGISTRY_HOST] : [])] },
       });
     } catch (e) {
       if (statusOf(e) === 404) throw new ImagesMissingError("The playground registry is missing");

@@ -5,6 +5,13 @@
 //   https://hub.playground            and, offline, https://registry-1.docker.io
 //                                     (the names resolve to this container on
 //                                     session networks): login, push and pull.
+//
+// Online (REGISTRY_UPSTREAM_URL set, Docker Hub's registry): a second
+// Distribution on loopback is a pull-through cache of it, and the mirror
+// asks it first, so docker.io names are Docker Hub's. The catalog answers
+// for its own names when Docker Hub does not (cut off, or without the tag);
+// pushed images are only served as hub.playground/NAME/IMAGE, never in
+// place of Docker Hub's.
 // Distribution checks every request against a token this gateway signs
 // (its `auth: token` setting). A token grants pull on everything, and push
 // on NAME/... to whoever logged in as NAME: the first login with a name
@@ -28,11 +35,16 @@ import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
 
 const DATA = process.env.HUB_DATA ?? "/var/lib/docker-registry/hub";
 const CATALOG_LIST = process.env.HUB_CATALOG_LIST ?? "/var/lib/docker-registry/catalog.list";
 const DISTRIBUTION = { host: "127.0.0.1", port: 5001 };
+/** Online only: Distribution as a pull-through cache of UPSTREAM (upstream.yml), and a reader of what it kept (kept.yml). */
+const PROXY = { host: "127.0.0.1", port: 5002 };
+const KEPT = { host: "127.0.0.1", port: 5003 };
+const UPSTREAM = (process.env.REGISTRY_UPSTREAM_URL ?? "").replace(/\/+$/, "");
 const ADMIN_PORT = 5080;
 const SERVICE = "playground-hub";
 const RESERVED = new Set(["library", "admin", "root", "playground", "hub", "docker"]);
@@ -86,16 +98,15 @@ async function serve() {
   const accounts = store(path.join(DATA, "accounts.json"));
   const ledger = store(path.join(DATA, "ledger.json"));
 
-  const registry = spawn("/usr/bin/docker-registry", ["serve", "/etc/docker/registry/config.yml"], {
-    stdio: "inherit",
-    // Signs upload state between requests; one process, so any secret will do.
-    env: { ...process.env, REGISTRY_HTTP_SECRET: crypto.randomBytes(16).toString("hex") },
-  });
-  registry.on("exit", (code, signal) => {
-    console.error(`[hub] the registry stopped (${signal ?? code}); stopping too`);
-    process.exit(1);
-  });
-  for (const sig of ["SIGTERM", "SIGINT"]) process.on(sig, () => { registry.kill("SIGTERM"); process.exit(0); });
+  const registries = [distribution("config.yml")];
+  const cache = UPSTREAM ? cacheOfDockerHub() : undefined;
+  if (cache) registries.push(distribution("kept.yml"), cache);
+  for (const sig of ["SIGTERM", "SIGINT"]) {
+    process.on(sig, () => {
+      for (const r of registries) r.stop();
+      process.exit(0);
+    });
+  }
 
   /** Signs a token for these grants ({type, name, actions}). */
   function token(subject, access, seconds = 300) {
@@ -238,9 +249,15 @@ async function serve() {
     return undefined;
   }
 
-  async function notFoundMessage(repo, ref) {
+  async function notFoundMessage(repo, ref, mirror) {
     const shown = repo.startsWith("library/") ? repo.slice(8) : repo;
     const repos = await catalogRepos().catch(() => []);
+    if (UPSTREAM && mirror) {
+      const hub = (await upstreamReachable()) ? "is not on Docker Hub" : "cannot be fetched: Docker Hub does not answer from here now";
+      if (repos.includes(repo)) return `${shown}:${ref} ${hub}, and this playground's catalog has only these tags: ${describeTags(await listTags(repo))}`;
+      const names = repos.map((r) => (r.startsWith("library/") ? r.slice(8) : r)).sort();
+      return `${shown}:${ref} ${hub}. Images this playground has without it: ${names.join(", ")}`;
+    }
     if (repos.includes(repo) || ledger.data[repo]) {
       return `${shown}:${ref} is not in this playground; its tags here: ${describeTags(await listTags(repo))}`;
     }
@@ -294,14 +311,16 @@ async function serve() {
           if (refusal && req.headers.authorization) return registryError(res, 403, "DENIED", refusal);
         }
         const body = manifest && req.method === "PUT" ? await readBody(req, 4 * 1024 * 1024) : undefined;
-        const upstream = await forward(req, body);
+        const blob = /^\/v2\/(.+)\/blobs\/(sha256:[a-f0-9]{64})$/.exec(url.pathname);
+        const online = UPSTREAM && pullOnly && !writing && (manifest || blob);
+        const upstream = online ? await throughDockerHub(req, manifest ?? blob) : await forward(req, body);
         const status = upstream.statusCode ?? 502;
         const headers = { ...upstream.headers };
         const challenge = headers["www-authenticate"];
         if (challenge) headers["www-authenticate"] = String(challenge).replace(/realm="[^"]*"/, `realm="${proto}://${req.headers.host}/token"`);
         if (status === 404 && manifest && !writing) {
           upstream.resume();
-          const message = await notFoundMessage(manifest[1], manifest[2]);
+          const message = await notFoundMessage(manifest[1], manifest[2], pullOnly);
           return registryError(res, 404, "MANIFEST_UNKNOWN", message, req.method === "HEAD");
         }
         if (status === 201 && manifest && body) record(manifest[1], manifest[2], body, req.headers.authorization, upstream.headers["docker-content-digest"]);
@@ -312,6 +331,54 @@ async function serve() {
         else res.destroy();
       }
     };
+  }
+
+  /**
+   * Online, a pull through the mirror. While Docker Hub answers: its answer,
+   * through the cache, which keeps what it fetched. While it does not: what
+   * the cache kept, read directly (the cache itself would wait for Docker
+   * Hub first). Either way, the catalog's answer for its own names when
+   * there is no other. A digest is the same bytes wherever it is stored, so
+   * the catalog's copy of one is served without asking anyone.
+   */
+  async function throughDockerHub(req, [path, repo, ref]) {
+    const blob = path.includes("/blobs/");
+    const inCatalog = (await catalogRepos().catch(() => [])).includes(repo);
+    let failed = false;
+    const attempt = async (to, timeoutMs) => {
+      const res = await forward(req, undefined, to, timeoutMs).catch(() => undefined);
+      if (res && res.statusCode < 400) return res;
+      res?.resume();
+      if (to === PROXY && (!res || res.statusCode >= 500)) {
+        // The cache failing or going silent means Docker Hub does: the next requests do not wait for it.
+        reachable = { at: Date.now(), answer: Promise.resolve(false) };
+        failed = true;
+      }
+      return undefined;
+    };
+    const found =
+      (inCatalog && ref.startsWith("sha256:") && (await attempt(DISTRIBUTION))) ||
+      // A manifest is small: Docker Hub silent for 8 s is Docker Hub away. A layer may pause longer.
+      ((await upstreamReachable()) && (await attempt(PROXY, blob ? 20_000 : 8_000))) ||
+      (((await upstreamReachable()) === false || failed) && (await attempt(KEPT, 10_000)));
+    return found || (inCatalog ? forward(req) : notFound());
+  }
+
+  /** Whether Docker Hub answers its API's base path, asked at most every 10 s. */
+  let reachable = { at: 0, answer: Promise.resolve(false) };
+  function upstreamReachable() {
+    if (Date.now() - reachable.at > 10_000) {
+      const answer = fetch(`${UPSTREAM}/v2/`, { signal: AbortSignal.timeout(3000) }).then(
+        (res) => {
+          const ok = res.status === 200 || res.status === 401;
+          if (ok) cache?.wake();
+          return ok;
+        },
+        () => false,
+      );
+      reachable = { at: Date.now(), answer };
+    }
+    return reachable.answer;
   }
 
   function hostOf(req) {
@@ -453,6 +520,8 @@ async function serve() {
         repositories,
         catalog: (await catalogRepos().catch(() => [])).map((r) => (r.startsWith("library/") ? r.slice(8) : r)),
         accounts: Object.keys(accounts.data).length,
+        // Online, docker.io names are Docker Hub's: the hub is hub.playground alone.
+        online: !!UPSTREAM,
         usage: usage(""),
         quota: { namespace: NAMESPACE_QUOTA, total: TOTAL_QUOTA },
       });
@@ -490,15 +559,88 @@ function makeCertificate(keyFile, certFile) {
   fs.chmodSync(keyFile, 0o600);
 }
 
-function forward(req, body) {
+/** Distribution with /etc/docker/registry/CONFIG. */
+function spawnDistribution(config, env = {}) {
+  const { REGISTRY_UPSTREAM_URL: _, ...inherited } = process.env; // Distribution warns of REGISTRY_ names it does not know
+  return spawn("/usr/bin/docker-registry", ["serve", `/etc/docker/registry/${config}`], {
+    stdio: "inherit",
+    // Signs upload state between requests; one process, so any secret will do.
+    env: { ...inherited, ...env, REGISTRY_HTTP_SECRET: crypto.randomBytes(16).toString("hex") },
+  });
+}
+
+/** A Distribution the gateway cannot do without: if it stops, the gateway stops (and the container restarts). */
+function distribution(config) {
+  const child = spawnDistribution(config);
+  child.on("exit", (code, signal) => {
+    console.error(`[hub] the registry (${config}) stopped (${signal ?? code}); stopping too`);
+    process.exit(1);
+  });
+  return { stop: () => child.kill("SIGTERM") };
+}
+
+/**
+ * The cache of Docker Hub. Distribution asks Docker Hub at its start and
+ * stops when it cannot, so it is started again every 10 s, or at once when
+ * Docker Hub is seen to answer (`wake`); meanwhile pulls are served from
+ * what it kept (kept.yml).
+ */
+function cacheOfDockerHub() {
+  let child;
+  let retry;
+  let stopping = false;
+  let failures = 0;
+  const start = () => {
+    clearTimeout(retry);
+    retry = undefined;
+    const startedAt = Date.now();
+    child = spawnDistribution("upstream.yml", { REGISTRY_PROXY_REMOTEURL: UPSTREAM });
+    child.on("exit", (code, signal) => {
+      child = undefined;
+      if (stopping) return;
+      if (Date.now() - startedAt > 60_000) failures = 0;
+      if (failures++ === 0) console.error(`[hub] the cache of Docker Hub stopped (${signal ?? code}): is ${UPSTREAM} reachable? Starting it again every 10 s`);
+      retry = setTimeout(start, 10_000);
+    });
+  };
+  start();
+  return {
+    wake: () => {
+      if (!child && !stopping) start();
+    },
+    stop: () => {
+      stopping = true;
+      clearTimeout(retry);
+      child?.kill("SIGTERM");
+    },
+  };
+}
+
+/**
+ * REQ passed on to a Distribution: the hub's, or online the cache of Docker
+ * Hub (which gets no credentials). TIMEOUTMS: the longest silence waited for.
+ */
+function forward(req, body, to = DISTRIBUTION, timeoutMs = 0) {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers };
     if (body) headers["content-length"] = String(body.length);
-    const out = http.request({ ...DISTRIBUTION, method: req.method, path: req.url, headers }, resolve);
+    if (to !== DISTRIBUTION) delete headers.authorization;
+    const out = http.request({ ...to, method: req.method, path: req.url, headers }, resolve);
     out.on("error", reject);
+    if (timeoutMs) out.setTimeout(timeoutMs, () => out.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     if (body) out.end(body);
+    else if (req.readableEnded || req.method === "GET" || req.method === "HEAD") out.end();
     else req.pipe(out);
   });
+}
+
+/** A stand-in for Distribution's "not found", which the handler turns into the message. */
+function notFound() {
+  const res = new PassThrough();
+  res.statusCode = 404;
+  res.headers = {};
+  res.end();
+  return res;
 }
 
 function readBody(req, limit) {

@@ -9,7 +9,7 @@ export const GET = handle(async () => {
   if (!listing) {
     return errorJson(
       "no_hub",
-      "This playground has no hub: its registry runs as a pull-through cache of Docker Hub (REGISTRY_UPSTREAM_URL), so pushes go to Docker Hub.",
+      "This playground has no hub: its registry was started without one, so pushes go to Docker Hub.",
       404,
     );
   }
