@@ -1,4 +1,6 @@
-if ! curl -fs localhost:5000/v2/packlist/tags/list | grep -q '"1.0"'; then
-  echo "The registry on node1 has no packlist:1.0 yet. Tag it with docker tag packlist node1:5000/packlist:1.0, then docker push node1:5000/packlist:1.0"
+# A pushed image has a digest from the hub among its RepoDigests.
+pushed=$(docker image inspect -f '{{range .RepoDigests}}{{println .}}{{end}}' packlist 2>/dev/null | grep '^hub\.playground/[^/]*/packlist@sha256:')
+if [ -z "$pushed" ]; then
+  echo "The hub has no packlist of yours yet. Tag it with docker tag packlist hub.playground/\$HUB_NAME/packlist:1.0, then docker push hub.playground/\$HUB_NAME/packlist:1.0"
   exit 1
 fi

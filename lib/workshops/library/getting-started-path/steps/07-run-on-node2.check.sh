@@ -1,9 +1,9 @@
 if [ "$(docker inspect -f '{{.State.Running}}' packlist 2>/dev/null)" != true ]; then
-  echo "No running container named packlist on node2 yet. On node2, run: docker run -d --name packlist -p 3000:3000 node1:5000/packlist:1.0"
+  echo "No running container named packlist on node2 yet. On node2, run: docker run -d --name packlist -p 3000:3000 hub.playground/YOUR-NAME/packlist:1.0"
   exit 1
 fi
-if [ "$(docker inspect -f '{{.Config.Image}}' packlist)" != node1:5000/packlist:1.0 ]; then
-  echo "The packlist container on node2 does not run node1:5000/packlist:1.0. Remove it (docker rm -f packlist) and start it from that image."
+if ! docker inspect -f '{{.Config.Image}}' packlist | grep -q '^hub\.playground/[^/]*/packlist:1\.0$'; then
+  echo "The packlist container on node2 does not run your image from the hub. Remove it (docker rm -f packlist) and start it from hub.playground/YOUR-NAME/packlist:1.0."
   exit 1
 fi
 for i in $(seq 1 30); do
