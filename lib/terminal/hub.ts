@@ -169,7 +169,9 @@ export class TerminalHub {
    * client that joins later starts a new shell.
    */
   private engineLost(): void {
-    // On the kept screen, between the old shell's last line and the new shell's prompt.
+    // What the old shell printed last goes first (it may still wait for its turn in `pending`),
+    // so that the notice sits between its last line and the new shell's prompt.
+    this.flush();
     this.mirror.write(LOST_LINE);
     this.paused = false;
     clearTimeout(this.stallTimer);

@@ -96,7 +96,8 @@ describe("losing the host's Docker engine", () => {
     assert.equal(written.status, 200);
     const terminal = await TestTerminal.open({ baseUrl: server.url, sessionId: session.id });
     await terminal.waitForPrompt();
-    terminal.type("echo before-the-loss\r");
+    // The quotes keep the terminal's echo of the typed line from matching: only the shell's output does.
+    terminal.type('echo "before-the-"loss\r');
     await terminal.waitFor("before-the-loss\r\n");
     const logsFrom = server.logs.length;
 
@@ -157,7 +158,8 @@ describe("losing the host's Docker engine", () => {
     const again = await TestTerminal.open({ baseUrl: server.url, sessionId: session.id });
     try {
       await again.waitForPrompt(20_000);
-      again.type("echo after-the-loss\r");
+      // Typed before the new shell runs, the line is echoed at once; the output means the shell has started.
+      again.type('echo "after-the-"loss\r');
       await again.waitFor("after-the-loss\r\n");
       // The screen from before the loss is still there, and the shell the loss orphaned was ended.
       assert.match(again.text(), /before-the-loss/);

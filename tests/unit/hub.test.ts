@@ -131,6 +131,23 @@ describe("TerminalHub", () => {
     assert.match(b.snapshot() ?? "", /before the loss[^]*connection to the Docker engine was lost/);
   });
 
+  test("output that came just before the loss stays above the loss notice, on everyone's screen", async () => {
+    const { hub, processes } = makeHub();
+    const a = new FakeClient();
+    hub.attach(a);
+    await joined(a);
+    // The shell's last words arrive in the same turn as the loss: not yet passed on when it is handled.
+    processes[0]!.emit("last words\r\n$ ");
+    processes[0]!.exit(-1, true);
+    assert.match(a.output, /last words/, "the client got them before it was closed");
+    const b = new FakeClient();
+    hub.attach(b);
+    await joined(b);
+    const screen = b.snapshot() ?? "";
+    assert.ok(screen.indexOf("last words") >= 0 && screen.indexOf("last words") < screen.indexOf("connection to the Docker engine was lost"), screen);
+    assert.doesNotMatch(screen.slice(screen.indexOf("was lost")), /\$ /, "no old prompt below the notice");
+  });
+
   test("a late joiner gets the current screen as a snapshot, then only new output", async () => {
     const { hub, processes } = makeHub();
     hub.attach(new FakeClient());
