@@ -73,6 +73,13 @@ const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 const ignoreMissing = (e: unknown) => {
   if (statusOf(e) !== 404) throw e;
 };
+/**
+ * The container is gone or not running: 404, 409, or (engines of Docker 20
+ * for a container being removed) a 500 that says so, "is not running:
+ * Removal In Progress".
+ */
+export const notRunning = (e: unknown) =>
+  statusOf(e) === 404 || statusOf(e) === 409 || (statusOf(e) === 500 && /is not running|removal in progress|is restarting/i.test(String((e as Error).message)));
 
 export class DockerRuntime implements SandboxRuntime {
   private readonly disks: DiskKeeper;
@@ -366,6 +373,7 @@ export class DockerRuntime implements SandboxRuntime {
     // The archive is consumed by the engine while the content still streams in.
     const put = container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: posix.dirname(path) }).catch((e: unknown) => {
       if (statusOf(e) === 404) throw new PathNotFoundError(node, posix.dirname(path));
+      if (notRunning(e)) throw new NodeNotReadyError(node, "it is not running any more");
       throw e;
     });
     await Promise.all([done, put]);
@@ -380,6 +388,7 @@ export class DockerRuntime implements SandboxRuntime {
       stat = JSON.parse(Buffer.from(head.headers["x-docker-container-path-stat"] ?? "", "base64").toString("utf8"));
     } catch (e) {
       if (statusOf(e) === 404) throw new PathNotFoundError(node, path);
+      if (notRunning(e)) throw new NodeNotReadyError(node, "it is not running any more");
       throw e;
     }
     const archive = (await container.getArchive({ path })) as NodeJS.ReadableStream;
@@ -636,9 +645,9 @@ export class DockerRuntime implements SandboxRuntime {
   /** Runs argv in a container; `node` names it in errors. */
   private async execIn(container: Docker.Container, node: string, cmd: string[], { timeoutMs }: ExecOptions): Promise<ExecResult> {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    // 404: the node is gone (removed with its execs, perhaps while this one ran); 409: it is not running.
+    // The node is gone (removed with its execs, perhaps while this one ran), or not running.
     const gone = (e: unknown) => {
-      if (statusOf(e) === 404 || statusOf(e) === 409) throw new NodeNotReadyError(node, "it is not running any more");
+      if (notRunning(e)) throw new NodeNotReadyError(node, "it is not running any more");
       throw e;
     };
     // Docker has no way to kill an exec, so the command runs under timeout(1):
