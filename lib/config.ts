@@ -33,6 +33,7 @@ const schema = z.object({
   REGISTRY_CONTAINER: z.string().default("playground-registry"),
   /** The npm cache (sandbox/cache) that session networks reach as npm.playground. */
   NPM_CACHE_CONTAINER: z.string().default("playground-npm-cache"),
+  APT_CACHE_CONTAINER: z.string().default("playground-apt-cache"),
   /**
    * The playground engine's range for session networks (set up by
    * sandbox/engine.sh, cut into /26 subnets); the server only counts them.
@@ -117,6 +118,7 @@ export interface Config {
     sandboxImage: string;
     registryContainer: string;
     npmCacheContainer: string;
+    aptCacheContainer: string;
     nodeMemoryBytes: number;
     nodeNanoCpus: number;
     nodePidsLimit: number;
@@ -168,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sandboxImage: e.SANDBOX_IMAGE,
       registryContainer: e.REGISTRY_CONTAINER,
       npmCacheContainer: e.NPM_CACHE_CONTAINER,
+      aptCacheContainer: e.APT_CACHE_CONTAINER,
       nodeMemoryBytes: e.NODE_MEMORY_MB * 1024 * 1024,
       nodeNanoCpus: Math.round(e.NODE_CPUS * 1e9),
       nodePidsLimit: e.NODE_PIDS_LIMIT,

@@ -126,8 +126,8 @@ export type CapacityBound = "max_sessions" | "memory" | "pids" | "keys" | "addre
 export interface HealthView {
   ok: boolean;
   engine: { reachable: boolean; version?: string; message?: string };
-  /** npmCache does not decide ok: sessions work without it, but cannot npm install. */
-  images: { sandbox: boolean; registry: boolean; npmCache?: boolean; message?: string };
+  /** The caches do not decide ok: sessions work without them, but cannot npm install, or apt-get install offline. */
+  images: { sandbox: boolean; registry: boolean; npmCache?: boolean; aptCache?: boolean; message?: string };
   /**
    * NODE_ISOLATION in force: userns (root in a node is an unprivileged uid on
    * the host) or none (root in a node is root of the host's user namespace).

@@ -18,6 +18,9 @@ registry_upstream=${REGISTRY_UPSTREAM_URL:-}
 npm_cache_image=playground/npm-cache:latest
 npm_cache_container=${NPM_CACHE_CONTAINER:-playground-npm-cache}
 npm_cache_upstream=${NPM_CACHE_UPSTREAM:-}
+apt_cache_image=playground/apt-cache:latest
+apt_cache_container=${APT_CACHE_CONTAINER:-playground-apt-cache}
+apt_cache_upstream=${APT_CACHE_UPSTREAM:-}
 # The hub's settings (sandbox/registry/hub.mjs), passed on when set.
 hub_env=()
 for v in HUB_NAMESPACE_MB HUB_TOTAL_MB HUB_KEEP_HOURS; do
@@ -38,18 +41,35 @@ digest_of() {
     | sha256sum | cut -c1-16
 }
 
-# Bump when the way the base is made changes: images built on an older base are rebuilt.
+# Bump when the way Debian's image is made changes: images built on an older base are rebuilt.
 base_recipe=2
+# Debian as made below; the base is it plus sandbox/base.
+raw_image=${base_image%:*}-raw:${base_image##*:}
 
 ensure_base() {
-  if [ "$(label_of "$base_image" playground.base)" = "$base_recipe" ]; then return; fi
-  say "making the base image $base_image: trying a registry first"
+  local want
+  want="$base_recipe-$(digest_of "$here/base")"
+  if [ "$(label_of "$base_image" playground.base)" = "$want" ]; then return; fi
+  ensure_raw
+  say "making the base image $base_image (Debian and sandbox/base)"
+  docker build -q --build-arg "RAW=$raw_image" --label "playground.base=$want" -t "$base_image" "$here/base" >/tmp/playground-build-base.log 2>&1 \
+    || { tail -n 20 /tmp/playground-build-base.log >&2; die "building $base_image from sandbox/base failed"; }
+}
+
+ensure_raw() {
+  if [ "$(label_of "$raw_image" playground.base)" = "$base_recipe" ]; then return; fi
+  # A base of before sandbox/base is Debian as made here: kept, rather than made again.
+  if [ "$(label_of "$base_image" playground.base)" = "$base_recipe" ]; then
+    docker tag "$base_image" "$raw_image"
+    return
+  fi
+  say "making Debian's image $raw_image: trying a registry first"
   if timeout 120 docker pull -q debian:trixie-slim >/dev/null 2>&1; then
-    printf 'FROM debian:trixie-slim\nLABEL playground.base=%s\n' "$base_recipe" | docker build -q -t "$base_image" - >/dev/null
+    printf 'FROM debian:trixie-slim\nLABEL playground.base=%s\n' "$base_recipe" | docker build -q -t "$raw_image" - >/dev/null
     return
   fi
   if [ -n "${PLAYGROUND_IN_CONTAINER:-}" ]; then
-    die "no registry answered and $base_image is missing. Offline, make the images on the host once first:
+    die "no registry answered and $raw_image is missing. Offline, make the images on the host once first:
   sudo bash sandbox/build.sh   (or npm run setup), then docker compose up again"
   fi
   say "no registry answered: making Debian 13 with debootstrap (about 30 s)"
@@ -74,7 +94,7 @@ APT
   tar -C "$root" -c . | docker import \
     --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' --change "LABEL playground.base=$base_recipe" \
     --change 'LABEL org.opencontainers.image.description="Debian 13 (trixie), minbase, made by debootstrap"' \
-    - "$base_image" >/dev/null
+    - "$raw_image" >/dev/null
 }
 
 # build NAME DIR [ARGS-FILE]: builds DIR/Dockerfile as NAME unless NAME was
@@ -222,6 +242,47 @@ ensure_npm_cache() {
 # The top-level Dockerfile (docker compose) starts from debian:trixie-slim.
 # Offline, where that cannot be pulled, the Debian 13 made above stands in
 # for it under the same name; a pulled one is never replaced.
+# ensure_apt_cache: the apt cache (sandbox/apt-cache), seeded once per seed
+# list (it is in the image) from Debian's mirrors, by a container of its own
+# on the cache's volume while the serving one is stopped; then served,
+# offline when APT_CACHE_UPSTREAM=none.
+ensure_apt_cache() {
+  local want current seeded volume=playground-apt-cache
+  want=$( { docker image inspect -f '{{.Id}}' "$apt_cache_image"; echo "$apt_cache_upstream"; } | sha256sum | cut -c1-16)
+  seeded=$(docker image inspect -f '{{.Id}}' "$apt_cache_image" | sha256sum | cut -c1-16)
+  if ! docker run --rm -v "$volume:/var/cache/apt-cacher-ng" "$apt_cache_image" test -e "/var/cache/apt-cacher-ng/seeded-$seeded"; then
+    say "seeding the apt cache with sandbox/apt-cache/seed.txt from Debian's mirrors"
+    docker stop "$apt_cache_container" >/dev/null 2>&1 || true
+    if docker run --rm -v "$volume:/var/cache/apt-cacher-ng" "$apt_cache_image" \
+      sh -c "apt-cache seed && rm -f /var/cache/apt-cacher-ng/seeded-* && touch /var/cache/apt-cacher-ng/seeded-$seeded"; then
+      :
+    else
+      say "warning: the apt cache could not be seeded (no Debian mirror reachable?): apt-get install in sessions gets only what it holds"
+    fi
+  fi
+  current=$(docker inspect -f '{{ index .Config.Labels "playground.config" }} {{ .State.Running }}' "$apt_cache_container" 2>/dev/null || true)
+  if [ "$current" = "$want true" ]; then
+    say "the apt cache is up to date"
+    return
+  fi
+  if [ "${current% *}" = "$want" ]; then
+    docker start "$apt_cache_container" >/dev/null
+  else
+    say "starting $apt_cache_container${apt_cache_upstream:+ (upstream: $apt_cache_upstream)}"
+    docker rm -f "$apt_cache_container" >/dev/null 2>&1 || true
+    # Not published on the host: sandboxes reach it on their session network.
+    docker run -d --name "$apt_cache_container" --restart unless-stopped \
+      --label playground.role=apt-cache --label "playground.config=$want" \
+      -v "$volume:/var/cache/apt-cacher-ng" -e "APT_CACHE_UPSTREAM=$apt_cache_upstream" \
+      --memory 256m --pids-limit 200 "$apt_cache_image" >/dev/null
+  fi
+  for _ in $(seq 1 100); do
+    docker exec "$apt_cache_container" bash -c 'exec 3<>/dev/tcp/127.0.0.1/3142' 2>/dev/null && return
+    sleep 0.1
+  done
+  die "the apt cache did not start; see: docker logs $apt_cache_container"
+}
+
 ensure_debian_name() {
   docker image inspect debian:trixie-slim >/dev/null 2>&1 && return
   say "tagging $base_image as debian:trixie-slim for the compose build"
@@ -235,6 +296,9 @@ build "$registry_image" "$here/registry"
 # PLAYGROUND_NPM_CACHE=no leaves the npm cache out (the tests' smoke on the host's engine).
 with_npm_cache=${PLAYGROUND_NPM_CACHE:-yes}
 [ "$with_npm_cache" = no ] || build "$npm_cache_image" "$here/cache"
+# PLAYGROUND_APT_CACHE=no leaves the apt cache out (the same smoke).
+with_apt_cache=${PLAYGROUND_APT_CACHE:-yes}
+[ "$with_apt_cache" = no ] || build "$apt_cache_image" "$here/apt-cache"
 
 # The catalog: every folder of sandbox/images is an image, served under the
 # names its `tags` file lists (one per line; Docker Hub's official names). A
@@ -267,3 +331,4 @@ for dir in "$here"/images/*/; do
 done
 ensure_registry "${catalog[@]}"
 [ "$with_npm_cache" = no ] || ensure_npm_cache
+[ "$with_apt_cache" = no ] || ensure_apt_cache

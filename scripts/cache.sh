@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # npm run cache -- seed FILE|PACKAGE...   fill the npm cache ahead of a class
 # npm run cache -- status                 what it holds
+# npm run cache -- apt seed PACKAGE...    fill the apt cache (Debian packages)
+# npm run cache -- apt status             what it holds
 #
 # FILE is a package.json (its dependencies, devDependencies and
 # optionalDependencies, and everything they depend on) or a list with one
@@ -15,7 +17,28 @@ if [ -z "${DOCKER_HOST:-}" ] && [ "${NODE_ISOLATION:-userns}" = userns ]; then e
 
 say() { printf '[cache] %s\n' "$*" >&2; }
 die() { printf '[cache] error: %s\n' "$*" >&2; exit 1; }
-usage() { die "usage: npm run cache -- seed FILE|PACKAGE... | status"; }
+usage() { die "usage: npm run cache -- seed FILE|PACKAGE... | status | apt seed PACKAGE... | apt status"; }
+
+# Debian packages: the serving cache stops for the time of the seeding (a
+# minute or so), which a container of its own does on the same volume.
+if [ "${1:-}" = apt ]; then
+  apt_container=${APT_CACHE_CONTAINER:-playground-apt-cache}
+  image=$(docker inspect -f '{{.Config.Image}}' "$apt_container" 2>/dev/null) \
+    || die "the apt cache ($apt_container) is not there${DOCKER_HOST:+ on $DOCKER_HOST}: run npm run setup first"
+  case ${2:-} in
+    status) exec docker exec "$apt_container" apt-cache status ;;
+    seed) shift 2 ;;
+    *) usage ;;
+  esac
+  [ $# -gt 0 ] || usage
+  for p in "$@"; do
+    [[ $p =~ ^[a-z0-9][a-z0-9+.-]+$ ]] || die "$p is not a Debian package name"
+  done
+  docker stop "$apt_container" >/dev/null
+  trap 'docker start "$apt_container" >/dev/null' EXIT
+  docker run --rm --volumes-from "$apt_container" "$image" apt-cache seed "$@"
+  exit
+fi
 
 docker inspect -f '{{.State.Running}}' "$container" 2>/dev/null | grep -qx true \
   || die "the npm cache ($container) is not running${DOCKER_HOST:+ on $DOCKER_HOST}: run npm run setup first"

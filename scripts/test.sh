@@ -14,9 +14,10 @@ sweep_test_networks() {
   DOCKER_HOST=$engine docker info >/dev/null 2>&1 || return 0
   for n in $(DOCKER_HOST=$engine docker network ls --filter label=playground.instance --format '{{.Name}}'); do
     case $n in playground-test-*) ;; *) continue ;; esac
-    [ "$(DOCKER_HOST=$engine docker network inspect -f '{{range $id, $c := .Containers}}{{if and (ne $c.Name "playground-registry") (ne $c.Name "playground-npm-cache")}}x{{end}}{{end}}' "$n" 2>/dev/null)" = "" ] || continue
+    [ "$(DOCKER_HOST=$engine docker network inspect -f '{{range $id, $c := .Containers}}{{if and (ne $c.Name "playground-registry") (ne $c.Name "playground-npm-cache") (ne $c.Name "playground-apt-cache")}}x{{end}}{{end}}' "$n" 2>/dev/null)" = "" ] || continue
     DOCKER_HOST=$engine docker network disconnect -f "$n" playground-registry >/dev/null 2>&1 || true
     DOCKER_HOST=$engine docker network disconnect -f "$n" playground-npm-cache >/dev/null 2>&1 || true
+    DOCKER_HOST=$engine docker network disconnect -f "$n" playground-apt-cache >/dev/null 2>&1 || true
     DOCKER_HOST=$engine docker network rm "$n" >/dev/null 2>&1 && echo "[test] removed $n, left by an earlier test server" >&2 || true
   done
 }
@@ -25,8 +26,9 @@ if command -v docker >/dev/null; then
   sweep_test_networks "unix://${PLAYGROUND_ENGINE_SOCKET:-/run/playground/engine.sock}"
 fi
 
-# Tests send nothing beyond this machine: the npm cache serves only what setup seeded.
+# Tests send nothing beyond this machine: the package caches serve only what setup seeded.
 export NPM_CACHE_UPSTREAM=${NPM_CACHE_UPSTREAM:-none}
+export APT_CACHE_UPSTREAM=${APT_CACHE_UPSTREAM:-none}
 # The host's own engine too: the compose test deploys the app there, beside the playground engine.
 bash scripts/setup.sh --build --host-engine
 # Every test, and every server a test starts, uses the engine the nodes run on.
@@ -90,9 +92,9 @@ smoke_none() {
     echo "[test] copying $image to the host's engine"
     docker save "$image" | DOCKER_HOST=$host docker load -q >/dev/null || return 1
   done
-  DOCKER_HOST=$host PLAYGROUND_CATALOG="busybox debian hello-world" PLAYGROUND_NPM_CACHE=no bash sandbox/build.sh || return 1
+  DOCKER_HOST=$host PLAYGROUND_CATALOG="busybox debian hello-world" PLAYGROUND_NPM_CACHE=no PLAYGROUND_APT_CACHE=no bash sandbox/build.sh || return 1
   # Session networks here are bridges of the host: out of the range the host routes to the playground engine.
-  NODE_ISOLATION=none DOCKER_HOST=$host SESSION_SUBNETS=10.214.0.0/16 PLAYGROUND_NPM_CACHE=no npx tsx --test --test-concurrency=1 \
+  NODE_ISOLATION=none DOCKER_HOST=$host SESSION_SUBNETS=10.214.0.0/16 PLAYGROUND_NPM_CACHE=no PLAYGROUND_APT_CACHE=no npx tsx --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$results/smoke-none.tap" \
     tests/integration/sessions.test.ts tests/integration/disk.test.ts tests/integration/userns.test.ts

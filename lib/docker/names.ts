@@ -18,6 +18,8 @@ export const REGISTRY_ALIAS = "playground-registry";
 export const REGISTRY_MIRROR_URL = `http://${REGISTRY_ALIAS}:5000`;
 /** The npm cache's name on session networks; the catalog's Node.js images send npm and yarn to it. */
 export const NPM_CACHE_HOST = "npm.playground";
+/** The apt cache (sandbox/apt-cache) on session networks: apt in the catalog's images uses it where this resolves. */
+export const APT_CACHE_HOST = "apt.playground";
 
 export const networkName = (instance: string, sessionId: string) => `playground-${instance}-${sessionId}`;
 export const containerName = (instance: string, sessionId: string, node: string) =>

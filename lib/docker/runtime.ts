@@ -30,6 +30,7 @@ import type {
 import {
   LABEL,
   NPM_CACHE_HOST,
+  APT_CACHE_HOST,
   REGISTRY_ALIAS,
   REGISTRY_MIRROR_URL,
   bridgeName,
@@ -123,11 +124,12 @@ export class DockerRuntime implements SandboxRuntime {
     });
     try {
       const version = (await Promise.race([this.docker.version(), late])).Version;
-      const [image, registry, npmCache] = await Promise.race([
+      const [image, registry, npmCache, aptCache] = await Promise.race([
         Promise.all([
           this.docker.getImage(this.opts.sandboxImage).inspect().catch(() => undefined),
           this.docker.getContainer(this.opts.registryContainer).inspect().catch(() => undefined),
           this.docker.getContainer(this.opts.npmCacheContainer).inspect().catch(() => undefined),
+          this.docker.getContainer(this.opts.aptCacheContainer).inspect().catch(() => undefined),
         ]),
         late,
       ]);
@@ -137,6 +139,7 @@ export class DockerRuntime implements SandboxRuntime {
         sandboxImage: !!image,
         registryRunning: !!registry?.State.Running,
         npmCacheRunning: !!npmCache?.State.Running,
+        aptCacheRunning: !!aptCache?.State.Running,
         isolation: this.isolation(host),
       };
     } catch (e) {
@@ -193,14 +196,25 @@ export class DockerRuntime implements SandboxRuntime {
       if (statusOf(e) === 404) throw new ImagesMissingError("The playground registry is missing");
       if (statusOf(e) !== 403 && statusOf(e) !== 409) throw e; // already connected
     }
-    // The npm cache too. Without it sessions still work; npm install then
-    // fails to find npm.playground, and /api/health says the cache is missing.
-    await this.docker
-      .getNetwork(name)
-      .connect({ Container: this.opts.npmCacheContainer, EndpointConfig: { Aliases: [NPM_CACHE_HOST] } })
-      .catch((e: unknown) => {
-        if (![403, 404, 409].includes(statusOf(e) ?? 0)) throw e;
-      });
+    // The package caches too. Without them sessions still work; npm install
+    // then fails to find npm.playground, apt goes direct, and /api/health says
+    // which cache is missing.
+    for (const [container, alias] of this.caches()) {
+      await this.docker
+        .getNetwork(name)
+        .connect({ Container: container, EndpointConfig: { Aliases: [alias] } })
+        .catch((e: unknown) => {
+          if (![403, 404, 409].includes(statusOf(e) ?? 0)) throw e;
+        });
+    }
+  }
+
+  /** The package caches' containers, and the names they answer to on session networks. */
+  private caches(): [string, string][] {
+    return [
+      [this.opts.npmCacheContainer, NPM_CACHE_HOST],
+      [this.opts.aptCacheContainer, APT_CACHE_HOST],
+    ];
   }
 
   /** Subnets asked for by this server and not yet seen in the engine's list. */
@@ -709,7 +723,7 @@ export class DockerRuntime implements SandboxRuntime {
     const networks = await this.docker.listNetworks({ filters });
     for (const n of networks) {
       const network = this.docker.getNetwork(n.Id);
-      for (const container of [this.opts.registryContainer, this.opts.npmCacheContainer]) {
+      for (const container of [this.opts.registryContainer, ...this.caches().map(([c]) => c)]) {
         await network.disconnect({ Container: container, Force: true }).catch(() => {});
       }
       await network.remove().catch(ignoreMissing);

@@ -121,6 +121,7 @@ export interface RuntimeStatus {
   registryRunning: boolean;
   /** The npm cache (npm.playground): sessions start without it, but npm install in them fails. */
   npmCacheRunning?: boolean;
+  aptCacheRunning?: boolean;
   /** Whether the engine keeps nodes apart from the host as configured (NODE_ISOLATION); ok is false when it cannot. */
   isolation?: { mode: "userns" | "none"; ok: boolean; message?: string };
 }

@@ -123,6 +123,7 @@ describe("online mode, against a stand-in for Docker Hub", () => {
         REGISTRY_HOST_PORT: String(await freePort()),
         REGISTRY_UPSTREAM_URL: "http://dockerhub.test:5000",
         PLAYGROUND_NPM_CACHE: "no",
+        PLAYGROUND_APT_CACHE: "no",
         // The catalog names the test pulls; the whole catalog is the suite's other tests' business.
         PLAYGROUND_CATALOG: "busybox hello-world nginx",
       },

@@ -3,7 +3,9 @@
  * playground's names (their resolver is the node's, not Docker's fallback
  * 8.8.8.8), and npm and yarn in the catalog's Node.js images install from the
  * playground's npm cache, sqlite3's native binary included, with nothing but
- * what setup seeded (the suite runs with NPM_CACHE_UPSTREAM=none).
+ * what setup seeded (the suite runs with NPM_CACHE_UPSTREAM=none). apt in
+ * the catalog's Debian images installs from the playground's apt cache, with
+ * what setup seeded (APT_CACHE_UPSTREAM=none).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -72,7 +74,39 @@ describe("packages without internet", () => {
     assert.match(r.stdout, /npm\.playground/);
   });
 
-  test("npm run cache: status answers; Python files and missing files are refused with the reason", () => {
+  test("apt-get install in an inner container and in a build step comes from the apt cache", async () => {
+    const run = await sh("docker run --rm debian sh -c 'apt-get update -q && apt-get install -y -q jq && echo {\\\"a\\\":1} | jq .a' 2>&1");
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, /^1$/m);
+    // apt's proxy is the cache (the next test shows that nothing else answers).
+    const proxy = await sh("docker run --rm debian /usr/local/lib/playground/apt-proxy");
+    assert.equal(proxy.stdout.trim(), "http://apt.playground:3142");
+    const build = await sh(
+      "mkdir -p /root/apt && cd /root/apt && printf 'FROM python:3\\nRUN apt-get update && apt-get install -y curl git && curl --version && git --version\\n' > Dockerfile && docker build --no-cache --progress=plain . 2>&1",
+    );
+    assert.equal(build.exitCode, 0, build.stdout);
+    assert.match(build.stdout, /git version/);
+    // The node itself (a Debian machine) uses it too.
+    const node = await sh("apt-get update -q >/dev/null && apt-get install -y -q tree >/dev/null 2>&1 && tree --version");
+    assert.equal(node.exitCode, 0, node.stdout + node.stderr);
+  });
+
+  test("a Debian package the apt cache does not hold fails with its offline answer, not a hang on the internet", async () => {
+    const r = await sh("docker run --rm debian sh -c 'apt-get update -q >/dev/null && apt-get install -y -q figlet' 2>&1");
+    assert.notEqual(r.exitCode, 0, r.stdout);
+    assert.match(r.stdout, /503\s+Unable to download in offline mode/);
+  });
+
+  test("the apt cache is no proxy to anywhere else: other addresses and tunnels are refused", async () => {
+    // node1's own engine API, say: the cache must not be a way to what the session cannot reach.
+    const plain = await sh("curl -s -o /dev/null -w '%{http_code}' -x http://apt.playground:3142 http://node1:2375/version");
+    assert.equal(plain.stdout, "403", plain.stdout + plain.stderr);
+    const tunnel = await sh("curl -s -S -o /dev/null -x http://apt.playground:3142 https://node1:2375/version 2>&1");
+    assert.notEqual(tunnel.exitCode, 0);
+    assert.match(tunnel.stdout, /CONNECT tunnel failed, response 403/);
+  });
+
+  test("npm run cache: status answers, for npm and apt; Python files, missing files and bad names are refused with the reason", () => {
     const dir = mkdtempSync(join(tmpdir(), "cache-seed-"));
     try {
       const cache = (...args: string[]) => spawnSync("bash", ["scripts/cache.sh", ...args], { encoding: "utf8", env: process.env });
@@ -91,6 +125,13 @@ describe("packages without internet", () => {
       assert.notEqual(missing.status, 0);
       assert.match(missing.stderr, /no such file/);
       assert.notEqual(cache("frobnicate").status, 0);
+      // The apt cache's side.
+      const apt = cache("apt", "status");
+      assert.equal(apt.status, 0, apt.stderr);
+      assert.match(apt.stdout, /^\d+ packages, /);
+      const badName = cache("apt", "seed", "Not A Package");
+      assert.notEqual(badName.status, 0);
+      assert.match(badName.stderr, /is not a Debian package name/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -182,10 +182,11 @@ describe("sessions on the real engine", () => {
     const body = await res.json();
     assert.equal(body.ok, true);
     assert.equal(body.engine.reachable, true);
-    // The npm cache is reported but does not decide ok: the NODE_ISOLATION=none smoke runs without one.
-    const { npmCache, ...images } = body.images;
+    // The caches are reported but do not decide ok: the NODE_ISOLATION=none smoke runs without them.
+    const { npmCache, aptCache, ...images } = body.images;
     assert.deepEqual(images, { sandbox: true, registry: true });
     assert.equal(npmCache, process.env.PLAYGROUND_NPM_CACHE !== "no");
+    assert.equal(aptCache, process.env.PLAYGROUND_APT_CACHE !== "no");
     assert.ok(body.sessions.active >= 2);
     assert.equal(body.sessions.max, 30);
   });

@@ -170,7 +170,7 @@ export async function removeInstance(instance: string): Promise<void> {
     await docker.getVolume(v.Name).remove().catch(() => {});
   }
   for (const n of await docker.listNetworks({ filters })) {
-    for (const shared of ["playground-registry", "playground-npm-cache"]) {
+    for (const shared of ["playground-registry", "playground-npm-cache", "playground-apt-cache"]) {
       await docker.getNetwork(n.Id).disconnect({ Container: shared, Force: true }).catch(() => {});
     }
     await docker.getNetwork(n.Id).remove().catch(() => {});

@@ -18,6 +18,7 @@ export const GET = handle(async () => {
       sandbox: status.sandboxImage,
       registry: status.registryRunning,
       ...(status.npmCacheRunning === undefined ? {} : { npmCache: status.npmCacheRunning }),
+      ...(status.aptCacheRunning === undefined ? {} : { aptCache: status.aptCacheRunning }),
       ...(status.engine.reachable && !ok ? { message: "Images are missing: the operator should run npm run setup" } : {}),
     },
     // What keeps nodes from the host: see the README's Security section.
