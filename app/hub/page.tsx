@@ -39,7 +39,7 @@ export default async function HubPage() {
       </header>
       <h1 className="text-3xl font-bold tracking-tight text-slate-50">Hub</h1>
       <p className="mt-2 max-w-3xl text-slate-400">
-        This playground&apos;s own Docker Hub. Push an image from any session and pull it in any other, with the commands
+        This playground&apos;s own Docker Hub. Push an image from any session and pull it in any other, with the commands{" "}
         {listing?.online ? "tutorials print, with the hub's name in front" : "tutorials print"}:{" "}
         <code className="font-mono text-slate-300">docker login{listing?.online ? " hub.playground" : ""}</code>, then{" "}
         <code className="font-mono text-slate-300">docker push {prefix}YOUR-NAME/IMAGE</code>. The first login with a name

@@ -30,7 +30,7 @@ export default function DeleteTag({ repository, tag, owner }: { repository: stri
   };
   return (
     <details className="text-xs">
-      <summary className="cursor-pointer text-slate-400 hover:text-slate-200">Delete…</summary>
+      <summary className="cursor-pointer whitespace-nowrap text-slate-400 hover:text-slate-200">Delete…</summary>
       <form onSubmit={submit} className="mt-2 flex flex-col gap-2" data-testid="hub-delete-form">
         <label className="flex flex-col gap-1 text-slate-400">
           {owner}&apos;s password (from docker login)
