@@ -3,7 +3,8 @@
 import type { NodeStatus, NodeView, SessionView } from "@/lib/protocol";
 import dynamic from "next/dynamic";
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { LEFT_OF_TERMINAL, placePanes, terminalWidthFor, type PaneId, type PaneWish } from "@/lib/layout/panes";
 import {
   ApiError,
   addNode,
@@ -28,6 +29,7 @@ import PortsBar from "./workspace/PortsBar";
 import { Participants, ShareButton } from "./workspace/SharePanel";
 import type { EditorRequest } from "./editor/EditorPane";
 import { useTerminalPane } from "./terminal/load";
+import { cellWidth, loadFontSize } from "./terminal/prefs";
 import type { NodeRequest } from "./terminal/osc";
 import { participantQuery } from "./workspace/identity";
 import { ExpiryWarning } from "./workspace/Time";
@@ -54,6 +56,39 @@ const POLL_MS = 1000;
 const IDLE_POLL_MS = 4000;
 const RETRY_MS = 3000;
 const BESIDES_AFTER_MS = 1500;
+
+/** The panes beside the terminal: their names, default and smallest widths (px). */
+const PANE_LABEL: Record<PaneId, string> = { lesson: "Lesson", editor: "Editor", docker: "Docker panel" };
+const PANE_MIN: Record<PaneId, number> = { lesson: 320, editor: 500, docker: 360 };
+const PANE_DEFAULT: Record<PaneId, (windowWidth: number) => number> = {
+  lesson: () => 448,
+  editor: (w) => Math.max(560, Math.round(w * 0.4)),
+  docker: () => 480,
+};
+/** The editor with no file open is its file tree alone. */
+const TREE_WIDTH = 224;
+/** Folded panes' strip, one at each edge at most. */
+const STRIP_WIDTH = 28;
+/** The bar between a pane and the terminal, dragged to resize it. */
+const HANDLE_WIDTH = 4;
+/** Narrower windows show one pane at a time, with a tab bar. */
+const TABS_BELOW = 900;
+const WIDTHS_KEY = "playground.pane-widths";
+type Tab = PaneId | "terminal";
+
+function savedWidths(): Partial<Record<PaneId, number>> {
+  try {
+    const saved = JSON.parse(localStorage.getItem(WIDTHS_KEY) ?? "{}") as Record<string, unknown>;
+    const out: Partial<Record<PaneId, number>> = {};
+    for (const id of ["lesson", "editor", "docker"] as const) {
+      const w = saved[id];
+      if (typeof w === "number" && Number.isFinite(w) && w > 0) out[id] = w;
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
 
 export default function SessionScreen({ id }: { id: string }) {
   // A session this tab just started is shown at once, from what the Start was answered.
@@ -132,6 +167,8 @@ export default function SessionScreen({ id }: { id: string }) {
       (w) => {
         if (cancelled || !w) return;
         setWorkshop(w);
+        // On a narrow screen, the lesson is what to read first.
+        setTabState((t) => (t.chosen ? t : { tab: "lesson", chosen: false }));
         // The lesson takes the room the Docker panel would: closed unless asked for.
         if (!localStorage.getItem("playground-docker-panel")) setPanelOpen(false);
       },
@@ -152,8 +189,35 @@ export default function SessionScreen({ id }: { id: string }) {
     return saved ? saved === "open" : window.innerWidth >= 1200;
   });
   const [editorOpen, setEditorOpen] = useState(() => typeof window !== "undefined" && localStorage.getItem("playground-editor") === "open");
-  /** Dragged by the user; until then, 40% of the window. */
-  const [editorWidth, setEditorWidth] = useState<number | null>(null);
+  /** The editor has a file open (until then it is only its tree). */
+  const [editorWide, setEditorWide] = useState(false);
+  /** Widths the person dragged, kept per browser. */
+  const [dragged, setDragged] = useState<Partial<Record<PaneId, number>>>(() => (typeof window === "undefined" ? {} : savedWidths()));
+  const setPaneWidth = useCallback((id: PaneId, width: number) => {
+    setDragged((prev) => {
+      const next = { ...prev, [id]: Math.round(width) };
+      try {
+        localStorage.setItem(WIDTHS_KEY, JSON.stringify(next));
+      } catch {
+        // storage disabled: the width lasts as long as the page
+      }
+      return next;
+    });
+  }, []);
+  /** When each pane was last asked for: the latest stays when they do not all fit. */
+  const [askedAt, setAskedAt] = useState<Record<PaneId, number>>({ docker: 0, editor: 1, lesson: 2 });
+  const ask = useCallback((id: PaneId) => setAskedAt((prev) => ({ ...prev, [id]: Math.max(prev.lesson, prev.editor, prev.docker) + 1 })), []);
+  const [windowWidth, setWindowWidth] = useState(() => (typeof window === "undefined" ? 1280 : window.innerWidth));
+  useEffect(() => {
+    const onResize = () => setWindowWidth(window.innerWidth);
+    window.addEventListener("resize", onResize);
+    return () => window.removeEventListener("resize", onResize);
+  }, []);
+  const [fontPx, setFontPx] = useState(() => (typeof window === "undefined" ? 14 : loadFontSize()));
+  const terminalMin = useMemo(() => (typeof window === "undefined" ? 707 : terminalWidthFor(80, cellWidth(fontPx))), [fontPx]);
+  /** On narrow screens: the pane on show, and whether the person chose it. */
+  const [tab, setTabState] = useState<{ tab: Tab; chosen: boolean }>({ tab: "terminal", chosen: false });
+  const setTab = useCallback((next: Tab) => setTabState({ tab: next, chosen: true }), []);
   const [editorRequest, setEditorRequest] = useState<EditorRequest>();
   const terminalInput = useRef<((data: string) => void) | null>(null);
   const [workshop, setWorkshop] = useState<SessionWorkshop>();
@@ -162,26 +226,26 @@ export default function SessionScreen({ id }: { id: string }) {
   const pendingInput = useRef<{ node: string; data: string } | null>(null);
   // Read on the client only; the terminal is never rendered on the server.
   const [query] = useState(() => (typeof window === "undefined" ? undefined : participantQuery()));
-  const toggleEditor = () =>
-    setEditorOpen((open) => {
-      localStorage.setItem("playground-editor", open ? "closed" : "open");
-      return !open;
-    });
+  const saveEditorOpen = (open: boolean) => {
+    localStorage.setItem("playground-editor", open ? "open" : "closed");
+    setEditorOpen(open);
+  };
+  const savePanelOpen = (open: boolean) => {
+    localStorage.setItem("playground-docker-panel", open ? "open" : "closed");
+    setPanelOpen(open);
+  };
   const nonce = useRef(0);
   // `edit FILE` in the terminal, and errors Docker reported at a line, open the editor there.
   const onNodeRequest = useCallback((request: NodeRequest) => {
     setEditorOpen(true);
+    ask("editor");
+    setTabState({ tab: "editor", chosen: true });
     setEditorRequest(
       request.kind === "edit"
         ? { kind: "edit", path: request.path, nonce: ++nonce.current }
         : { ...request, nonce: ++nonce.current },
     );
-  }, []);
-  const togglePanel = () =>
-    setPanelOpen((open) => {
-      localStorage.setItem("playground-docker-panel", open ? "closed" : "open");
-      return !open;
-    });
+  }, [ask]);
 
   const select = useCallback((name: string) => {
     setSelected(name);
@@ -194,6 +258,8 @@ export default function SessionScreen({ id }: { id: string }) {
   const runInTerminal = useCallback(
     (target: string | undefined, text: string, interrupt: boolean) => {
       const data = `${interrupt ? "\x03" : ""}${text.replace(/\n+$/, "")}\r`;
+      // On a narrow screen the learner watches it run.
+      setTabState((t) => (t.tab === "terminal" ? t : { tab: "terminal", chosen: true }));
       if (!target || target === selected) terminalInput.current?.(data);
       else {
         pendingInput.current = { node: target, data };
@@ -284,11 +350,44 @@ export default function SessionScreen({ id }: { id: string }) {
   }
 
   const live = phase.view;
-  const editorWidthNow = editorWidth ?? (typeof window === "undefined" ? 720 : Math.max(420, Math.round(window.innerWidth * 0.4)));
+  const ready = node?.status === "ready";
+  const wishes: PaneWish[] = [
+    { id: "lesson", open: !!workshop && lessonOpen, width: dragged.lesson ?? PANE_DEFAULT.lesson(windowWidth), min: PANE_MIN.lesson, askedAt: askedAt.lesson },
+    editorWide
+      ? { id: "editor", open: editorOpen && ready, width: dragged.editor ?? PANE_DEFAULT.editor(windowWidth), min: PANE_MIN.editor, askedAt: askedAt.editor }
+      : { id: "editor", open: editorOpen && ready, width: TREE_WIDTH, min: TREE_WIDTH, askedAt: askedAt.editor },
+    { id: "docker", open: panelOpen && ready, width: dragged.docker ?? PANE_DEFAULT.docker(windowWidth), min: PANE_MIN.docker, askedAt: askedAt.docker },
+  ];
+  const placement = placePanes({ width: windowWidth, terminalMin, strip: STRIP_WIDTH, tabsBelow: TABS_BELOW }, wishes);
+  const tabs = placement.mode === "tabs";
+  const shownWidth = (id: PaneId) => (placement.mode === "side" ? placement.shown[id] : undefined);
+  /** A pane's own width: what it was given less its resize handle's. */
+  const paneWidth = (id: PaneId) => {
+    const w = shownWidth(id);
+    return w === undefined || tabs ? undefined : id === "editor" && !editorWide ? w : w - HANDLE_WIDTH;
+  };
+  const onShow = (id: PaneId) => (tabs ? tab.tab === id : shownWidth(id) !== undefined);
+  /** What the terminal can give a pane being dragged wider, keeping its 80 columns. */
+  const spare = placement.mode === "side" ? Math.max(0, placement.terminal - terminalMin) : 0;
+  const folded = placement.mode === "side" ? placement.folded : [];
+  const setOpen: Record<PaneId, (open: boolean) => void> = { lesson: setLessonOpen, editor: saveEditorOpen, docker: savePanelOpen };
+  const isOpen: Record<PaneId, boolean> = { lesson: lessonOpen, editor: editorOpen, docker: panelOpen };
+  /** A toggle opens (and shows) a pane or closes it; a folded pane's strip shows it again. */
+  const toggle = (id: PaneId) => {
+    setOpen[id](!isOpen[id]);
+    if (!isOpen[id]) ask(id);
+  };
+  const openTab = (next: Tab) => {
+    if (next !== "terminal" && !isOpen[next]) setOpen[next](true);
+    setTab(next);
+  };
+  /** Where a pane sits: beside the terminal at its width, folded out of sight, or as a tab. */
+  const paneClass = (id: PaneId, side: string) =>
+    tabs ? `absolute inset-0 ${tab.tab === id ? "" : "invisible"}` : shownWidth(id) === undefined ? "hidden" : `shrink-0 ${side}`;
   const canExtend = Date.parse(live.expiresAt) < Date.parse(live.maxExpiresAt) - 1000;
   return (
     <div className="flex h-dvh flex-col">
-      <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-800 bg-slate-950/60 px-4 py-2">
+      <header className="flex items-center gap-x-2 gap-y-2 border-b border-slate-800 bg-slate-950/60 px-2 py-2 sm:flex-wrap sm:gap-x-4 sm:px-4">
         <Link href="/" prefetch={false} className="flex items-center gap-2 text-sm font-semibold text-slate-300 hover:text-slate-100">
           <span className="font-mono text-sky-400">&gt;_</span>
           <span className="hidden sm:inline">Docker Playground</span>
@@ -298,7 +397,7 @@ export default function SessionScreen({ id }: { id: string }) {
             Watching: read only
           </span>
         )}
-        <div className="ml-auto flex flex-wrap items-center gap-3">
+        <div className="ml-auto flex items-center gap-1.5 sm:flex-wrap sm:gap-3">
           <Participants people={live.connected} />
           <Countdown expiresAt={live.expiresAt} skewMs={phase.skewMs} onExpire={onExpire} />
           {control && (
@@ -308,7 +407,7 @@ export default function SessionScreen({ id }: { id: string }) {
               onClick={extend}
               disabled={extending || !canExtend}
               title={canExtend ? "Give this session more time" : "This session has reached the longest a session may run"}
-              className="rounded-md border border-slate-700 px-3 py-1.5 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-40"
+              className="rounded-md border border-slate-700 px-2 py-1.5 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-40 sm:px-3"
             >
               {extending ? "Extending…" : "Extend"}
             </button>
@@ -320,9 +419,9 @@ export default function SessionScreen({ id }: { id: string }) {
               data-testid="end-session"
               onClick={end}
               disabled={ending}
-              className="rounded-md border border-red-500/40 px-3 py-1.5 text-sm font-medium text-red-200 transition hover:bg-red-500/15 disabled:cursor-wait disabled:opacity-60"
+              className="rounded-md border border-red-500/40 px-2 py-1.5 text-sm font-medium sm:px-3 text-red-200 transition hover:bg-red-500/15 disabled:cursor-wait disabled:opacity-60"
             >
-              {ending ? "Ending…" : "End session"}
+              {ending ? "Ending…" : (<><span className="sm:hidden">End</span><span className="hidden sm:inline">End session</span></>)}
             </button>
           )}
         </div>
@@ -369,35 +468,49 @@ export default function SessionScreen({ id }: { id: string }) {
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-800/70 px-3 py-1.5">
           <PortsBar sessionId={id} node={node.name} urlTemplate={live.portUrl} waiting={!besides} />
           <div className="ml-auto flex items-center gap-1">
-            {workshop && <Toggle testId="lesson-toggle" on={lessonOpen} onClick={() => setLessonOpen((o) => !o)} label="Lesson" />}
-            <Toggle testId="editor-toggle" on={editorOpen} onClick={toggleEditor} label="Editor" />
+            {!tabs && workshop && <Toggle id="lesson" open={lessonOpen} shown={onShow("lesson")} onClick={toggle} testId="lesson-toggle" />}
+            {!tabs && <Toggle id="editor" open={editorOpen} shown={onShow("editor")} onClick={toggle} testId="editor-toggle" />}
             <FilesMenu sessionId={id} node={node.name} canUpload={control} onFiles={(files) => void uploads.uploadList(node.name, files)} />
-            <Toggle testId="docker-panel-toggle" on={panelOpen} onClick={togglePanel} label="Docker panel" />
+            {!tabs && <Toggle id="docker" open={panelOpen} shown={onShow("docker")} onClick={toggle} testId="docker-panel-toggle" />}
           </div>
         </div>
       )}
+      {tabs && (
+        <PaneTabs
+          tabs={[...(workshop ? (["lesson"] as const) : []), "terminal", ...(ready ? (["editor", "docker"] as const) : [])]}
+          current={tab.tab === "terminal" || (tab.tab === "lesson" ? !!workshop : ready) ? tab.tab : "terminal"}
+          onSelect={openTab}
+        />
+      )}
 
-      <div className="flex min-h-0 flex-1">
-      {workshop && lessonOpen && (
-        <aside className="w-[28rem] max-w-[40vw] shrink-0 border-r border-slate-800" aria-label="Lesson">
+      <div className={`min-h-0 flex-1 ${tabs ? "relative" : "flex"}`} data-testid="workspace" data-layout={placement.mode}>
+      {folded.some((p) => LEFT_OF_TERMINAL.has(p)) && (
+        <FoldStrip side="left" panes={folded.filter((p) => LEFT_OF_TERMINAL.has(p))} onShow={ask} />
+      )}
+      {workshop && (lessonOpen || tabs) && (
+        <aside className={`min-w-0 bg-[#0b1120] ${paneClass("lesson", "border-r border-slate-800")}`} style={{ width: paneWidth("lesson") }} aria-label="Lesson" data-testid="lesson-pane">
           <LessonPane sessionId={id} workshop={workshop} control={control} onRun={runInTerminal} onShowNode={select} />
         </aside>
       )}
-      {editorOpen && node?.status === "ready" && (
-        <>
-          <section className="min-w-0 shrink-0 border-r border-slate-800" style={{ width: editorWidthNow }} aria-label="Editor">
-            <EditorPane
-              sessionId={id}
-              node={node.name}
-              readOnly={!control}
-              request={editorRequest}
-              onRun={(command) => terminalInput.current?.(`${command}\r`)}
-            />
-          </section>
-          <ResizeHandle width={editorWidthNow} onWidth={setEditorWidth} />
-        </>
+      {!tabs && shownWidth("lesson") !== undefined && (
+        <ResizeHandle label="Resize the lesson" width={shownWidth("lesson")!} min={PANE_MIN.lesson} max={shownWidth("lesson")! + spare} grow={1} onWidth={(w) => setPaneWidth("lesson", w)} />
       )}
-      <main className="relative min-h-0 min-w-0 flex-1 px-2 pt-2">
+      {editorOpen && ready && (
+        <section className={`min-w-0 bg-[#0b1120] ${paneClass("editor", "border-r border-slate-800")}`} style={{ width: paneWidth("editor") }} aria-label="Editor">
+          <EditorPane
+            sessionId={id}
+            node={node.name}
+            readOnly={!control}
+            request={editorRequest}
+            onRun={(command) => terminalInput.current?.(`${command}\r`)}
+            onWide={setEditorWide}
+          />
+        </section>
+      )}
+      {!tabs && editorWide && shownWidth("editor") !== undefined && (
+        <ResizeHandle label="Resize the editor" width={shownWidth("editor")!} min={PANE_MIN.editor} max={shownWidth("editor")! + spare} grow={1} onWidth={(w) => setPaneWidth("editor", w)} />
+      )}
+      <main className={`min-h-0 min-w-0 px-2 pt-2 ${tabs ? `absolute inset-0 ${tab.tab === "terminal" ? "" : "invisible"}` : "relative flex-1"}`}>
         {!node ? (
           <Centered>
             <p className="text-slate-300">
@@ -439,6 +552,7 @@ export default function SessionScreen({ id }: { id: string }) {
               onGone={onGone}
               onStatus={onStatus}
               onShown={showBesides}
+              onFontSize={setFontPx}
             />
             ) : (
               <div className="h-full w-full" />
@@ -461,48 +575,110 @@ export default function SessionScreen({ id }: { id: string }) {
         )}
         <UploadStatus state={uploads.state} onDismiss={uploads.dismiss} onCancel={uploads.cancel} />
       </main>
-      {panelOpen && node?.status === "ready" && (
-        <aside className="w-[30rem] max-w-[45vw] shrink-0 border-l border-slate-800">
+      {!tabs && shownWidth("docker") !== undefined && (
+        <ResizeHandle label="Resize the Docker panel" width={shownWidth("docker")!} min={PANE_MIN.docker} max={shownWidth("docker")! + spare} grow={-1} onWidth={(w) => setPaneWidth("docker", w)} />
+      )}
+      {panelOpen && ready && (
+        <aside className={`min-w-0 bg-[#0b1120] ${paneClass("docker", "border-l border-slate-800")}`} style={{ width: paneWidth("docker") }} aria-label="Docker panel">
           {/* Its place is kept from the start, so that the terminal is not resized when it comes. */}
           {besides && <DockerPanel key={node.name} sessionId={id} node={node.name} readOnly={!control} />}
         </aside>
       )}
+      {folded.includes("docker") && <FoldStrip side="right" panes={["docker"]} onShow={ask} />}
       </div>
     </div>
   );
 }
 
-function Toggle({ testId, on, onClick, label }: { testId: string; on: boolean; onClick: () => void; label: string }) {
+function Toggle({ id, open, shown, onClick, testId }: { id: PaneId; open: boolean; shown: boolean; onClick: (id: PaneId) => void; testId: string }) {
+  const label = PANE_LABEL[id];
+  const folded = open && !shown;
   return (
     <button
       type="button"
       data-testid={testId}
-      aria-pressed={on}
-      onClick={onClick}
-      className={`rounded-md px-3 py-0.5 text-sm hover:bg-slate-800 ${on ? "text-sky-300" : "text-slate-200"}`}
+      aria-pressed={open}
+      data-folded={folded}
+      onClick={() => onClick(id)}
+      title={folded ? `${label}: folded beside the terminal to keep it 80 columns wide (click to close it)` : open ? `Close the ${label.toLowerCase()}` : `Open the ${label.toLowerCase()}`}
+      className={`rounded-md px-3 py-0.5 text-sm hover:bg-slate-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-400 ${
+        open ? "text-sky-300" : "text-slate-200"
+      } ${folded ? "underline decoration-dotted underline-offset-4" : ""}`}
     >
       {label}
     </button>
   );
 }
 
-/** Drag to resize the editor; arrow keys too. */
-function ResizeHandle({ width, onWidth }: { width: number; onWidth: (w: number) => void }) {
-  const clamp = (w: number) => Math.max(320, Math.min(w, window.innerWidth - 360));
+/** Panes folded for room: one click shows one again (and folds what no longer fits). */
+function FoldStrip({ side, panes, onShow }: { side: "left" | "right"; panes: PaneId[]; onShow: (id: PaneId) => void }) {
+  return (
+    <nav
+      aria-label="Folded panes"
+      data-testid={`fold-strip-${side}`}
+      className={`flex shrink-0 flex-col items-center gap-1 border-slate-800 bg-slate-950/60 py-2 ${side === "left" ? "border-r" : "border-l"}`}
+      style={{ width: STRIP_WIDTH }}
+    >
+      {panes.map((id) => (
+        <button
+          key={id}
+          type="button"
+          data-testid={`unfold-${id}`}
+          onClick={() => onShow(id)}
+          title={`Show the ${PANE_LABEL[id].toLowerCase()}`}
+          className="rotate-180 rounded px-0.5 py-2 text-xs text-slate-300 [writing-mode:vertical-rl] hover:bg-slate-800 hover:text-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-400"
+        >
+          {PANE_LABEL[id]}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+/** On a narrow screen: one pane at a time. */
+function PaneTabs({ tabs, current, onSelect }: { tabs: readonly Tab[]; current: Tab; onSelect: (tab: Tab) => void }) {
+  const label = (t: Tab) => (t === "terminal" ? "Terminal" : t === "docker" ? "Docker" : PANE_LABEL[t]);
+  return (
+    <div role="tablist" aria-label="Panes" data-testid="pane-tabs" className="flex border-b border-slate-800 bg-slate-950/60">
+      {tabs.map((t) => (
+        <button
+          key={t}
+          type="button"
+          role="tab"
+          aria-selected={t === current}
+          data-testid={`pane-tab-${t}`}
+          onClick={() => onSelect(t)}
+          className={`flex-1 border-b-2 px-2 py-2 text-sm focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-400 ${
+            t === current ? "border-sky-400 text-sky-200" : "border-transparent text-slate-300 hover:text-slate-100"
+          }`}
+        >
+          {label(t)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Drag to resize a pane (`grow` 1: it sits left of the handle, -1: right); arrow keys too. */
+function ResizeHandle({ label, width, min, max, grow, onWidth }: { label: string; width: number; min: number; max: number; grow: 1 | -1; onWidth: (w: number) => void }) {
+  const clamp = (w: number) => Math.max(min, Math.min(w, max));
   return (
     <div
       role="separator"
       aria-orientation="vertical"
-      aria-label="Resize the editor"
+      aria-label={label}
+      aria-valuenow={width}
+      aria-valuemin={min}
+      aria-valuemax={max}
       tabIndex={0}
       onKeyDown={(e) => {
-        if (e.key === "ArrowLeft") onWidth(clamp(width - 40));
-        if (e.key === "ArrowRight") onWidth(clamp(width + 40));
+        if (e.key === "ArrowLeft") onWidth(clamp(width - 40 * grow));
+        if (e.key === "ArrowRight") onWidth(clamp(width + 40 * grow));
       }}
       onPointerDown={(e) => {
         const startX = e.clientX;
         const startWidth = width;
-        const move = (ev: PointerEvent) => onWidth(clamp(startWidth + ev.clientX - startX));
+        const move = (ev: PointerEvent) => onWidth(clamp(startWidth + (ev.clientX - startX) * grow));
         const up = () => {
           window.removeEventListener("pointermove", move);
           window.removeEventListener("pointerup", up);

@@ -10,7 +10,7 @@ import { takeAhead, terminalSocketUrl } from "./terminal/ahead";
 import { canReadClipboard, copyText, readText } from "./terminal/clipboard";
 import ContextMenu, { type MenuEntry } from "./terminal/ContextMenu";
 import { shortcutOf } from "./terminal/keys";
-import { clampFont, FONT_MAX, FONT_MIN, loadFontSize, loadTheme, saveFontSize, saveTheme } from "./terminal/prefs";
+import { clampFont, FONT_MAX, FONT_MIN, loadFontSize, loadTheme, saveFontSize, saveTheme, TERMINAL_FONT } from "./terminal/prefs";
 import { NODE_REQUEST_OSC, parseNodeRequest, type NodeRequest } from "./terminal/osc";
 import SearchBar, { type SearchResults } from "./terminal/SearchBar";
 import { sameSize, toWireSize, type Size } from "./terminal/size";
@@ -49,6 +49,8 @@ interface Props {
   onShown?: () => void;
   /** Something in the node asked the page to open a file (`edit FILE`) or show a build error on a line. */
   onNodeRequest?: (request: NodeRequest) => void;
+  /** The font size in use, once and on every change (the page keeps room for 80 columns of it). */
+  onFontSize?: (px: number) => void;
 }
 
 /** What the socket effect offers to the rest of the component. */
@@ -63,7 +65,6 @@ interface Live {
   input: (data: string) => void;
 }
 
-const FONT = 'ui-monospace, "SFMono-Regular", "Cascadia Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
 const EXIT_LINE = "\r\n\x1b[2m[shell ended — press Enter to start a new one]\x1b[0m\r\n";
 /** RIS (full reset). Sent in-band so output still queued from a previous socket cannot land after the snapshot. */
 const FULL_RESET = "\x1bc";
@@ -112,7 +113,7 @@ export function warmUp(): void {
   box.setAttribute("aria-hidden", "true");
   box.style.cssText = "position:fixed;left:-10000px;top:0;width:640px;height:240px;visibility:hidden;pointer-events:none";
   document.body.appendChild(box);
-  const term = new Terminal({ fontFamily: FONT, fontSize: loadFontSize(), theme: THEMES[loadTheme()], allowProposedApi: true, disableStdin: true });
+  const term = new Terminal({ fontFamily: TERMINAL_FONT, fontSize: loadFontSize(), theme: THEMES[loadTheme()], allowProposedApi: true, disableStdin: true });
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.loadAddon(new SearchAddon());
@@ -128,7 +129,7 @@ export function warmUp(): void {
   );
 }
 
-export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, inputRef, onGone, onStatus, onShown, onNodeRequest }: Props) {
+export default function TerminalPane({ sessionId, node, readOnly = false, socketQuery, inputRef, onGone, onStatus, onShown, onNodeRequest, onFontSize }: Props) {
   const rootRef = useRef<HTMLDivElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const callbacks = useRef({ onGone, onStatus, onShown, onNodeRequest });
@@ -270,7 +271,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
 
     const term = new Terminal({
       cursorBlink: true,
-      fontFamily: FONT,
+      fontFamily: TERMINAL_FONT,
       fontSize: prefs.current.fontSize,
       scrollback: 5000,
       theme: THEMES[prefs.current.theme],
@@ -536,6 +537,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
       if (window.__playgroundTerm === term) delete window.__playgroundTerm;
     };
   }, [sessionId, node, socketQuery, inputRef, copySelection, pasteClipboard, openSearch]);
+
+  useEffect(() => onFontSize?.(fontSize), [fontSize, onFontSize]);
 
   useEffect(() => {
     const l = live.current;

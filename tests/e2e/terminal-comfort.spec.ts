@@ -238,7 +238,8 @@ test("the terminal shows the shell at the size the server announces", async ({ p
 
   // The pane's own wish still goes to the server when it changes, and only then.
   const before = (await resizes()).length;
-  await page.setViewportSize({ width: 900, height: 600 });
+  // 700 px: the terminal alone, narrower than beside the Docker panel at 1280 (at 900 the panel folds and it grows).
+  await page.setViewportSize({ width: 700, height: 600 });
   await expect.poll(async () => (await resizes()).length).toBe(before + 1);
   const wish = (await resizes()).at(-1) as unknown as { cols: number; rows: number };
   expect(wish.cols).toBeLessThan(fitted.cols);

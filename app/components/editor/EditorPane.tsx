@@ -27,6 +27,8 @@ interface Props {
   request?: EditorRequest;
   /** Types a command into the node's terminal. */
   onRun: (command: string) => void;
+  /** Whether the pane has a file (or a notice) to show beside the tree: until then it is only as wide as the tree. */
+  onWide?: (wide: boolean) => void;
 }
 
 interface OpenFile {
@@ -45,7 +47,7 @@ export const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.
 const severityOf = (s: Diagnostic["severity"]) =>
   s === "error" ? monaco.MarkerSeverity.Error : s === "warning" ? monaco.MarkerSeverity.Warning : monaco.MarkerSeverity.Info;
 
-export default function EditorPane({ sessionId, node, readOnly, request, onRun }: Props) {
+export default function EditorPane({ sessionId, node, readOnly, request, onRun, onWide }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [file, setFile] = useState<OpenFile | null>(null);
@@ -253,9 +255,12 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun }
   }
 
   const errors = problems.filter((p) => p.severity === "error").length;
+  const wide = !!file || !!notice;
+  useEffect(() => onWide?.(wide), [wide, onWide]);
   return (
-    <div className="flex h-full min-h-0" data-testid="editor-pane">
-      <div className="w-56 shrink-0 border-r border-slate-800">
+    <div className="flex h-full min-h-0" data-testid="editor-pane" data-wide={wide}>
+      <div className={`flex min-w-0 flex-col border-r border-slate-800 ${wide ? "w-56 shrink-0" : "flex-1"}`}>
+        <div className="min-h-0 flex-1">
         <FileTree
           sessionId={sessionId}
           node={node}
@@ -273,8 +278,14 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun }
             if (change.kind === "moved" && current.path === change.from) void open(change.to, true);
           }}
         />
+        </div>
+        {!wide && (
+          <p data-testid="editor-hint" className="border-t border-slate-800 px-3 py-2 text-xs text-slate-500">
+            Open a file from the tree, or type <code className="text-slate-400">edit FILE</code> in the terminal.
+          </p>
+        )}
       </div>
-      <div className="flex min-w-0 flex-1 flex-col">
+      <div className={`min-w-0 flex-1 flex-col ${wide ? "flex" : "hidden"}`}>
         <div className="flex flex-wrap items-center gap-2 border-b border-slate-800 px-2 py-1 text-sm">
           <span className="min-w-0 flex-1 truncate font-mono text-slate-300" data-testid="editor-file">
             {file ? file.path : "Open a file from the tree, or type edit FILE in the terminal"}

@@ -4,6 +4,15 @@ import type { ThemeName } from "./themes";
 export const FONT_MIN = 10;
 export const FONT_MAX = 24;
 export const FONT_DEFAULT = 14;
+export const TERMINAL_FONT = 'ui-monospace, "SFMono-Regular", "Cascadia Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
+
+/** The width of one of the terminal's cells at `px`, as the browser measures the font (xterm does the same). */
+export function cellWidth(px: number): number {
+  const ctx = document.createElement("canvas").getContext("2d");
+  if (!ctx) return px * 0.61;
+  ctx.font = `${px}px ${TERMINAL_FONT}`;
+  return ctx.measureText("W".repeat(32)).width / 32 || px * 0.61;
+}
 
 const FONT_KEY = "playground.terminal.fontSize";
 const THEME_KEY = "playground.terminal.theme";

@@ -41,7 +41,7 @@ export default function Popover({
         title={title}
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
-        className={`rounded-md border border-slate-700 px-3 py-1.5 text-sm text-slate-200 transition hover:bg-slate-800 ${className}`}
+        className={`rounded-md border border-slate-700 px-2 py-1.5 text-sm sm:px-3 text-slate-200 transition hover:bg-slate-800 ${className}`}
       >
         {label}
       </button>
