@@ -61,7 +61,7 @@ export default function Home() {
           </ul>
         </section>
 
-        <footer className="py-6 text-center text-xs text-slate-500">
+        <footer className="py-6 text-center text-xs text-slate-400">
           Everything you do in a playground is deleted when the session ends. Do not keep anything important there.
         </footer>
       </main>

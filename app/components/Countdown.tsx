@@ -52,7 +52,7 @@ export default function Countdown({ expiresAt, skewMs, onExpire }: Props) {
         if (valid) e.currentTarget.title = `Ends at ${new Date(deadline).toLocaleTimeString()}`;
       }}
     >
-      <span className="mr-1.5 hidden text-xs font-sans text-slate-500 sm:inline">Time left</span>
+      <span className="mr-1.5 hidden text-xs font-sans text-slate-400 sm:inline">Time left</span>
       <span data-testid="countdown">{valid ? formatRemaining(left) : "–"}</span>
     </span>
   );

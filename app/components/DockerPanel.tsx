@@ -74,7 +74,8 @@ export default function DockerPanel({ sessionId, node, readOnly = false }: Props
 
   return (
     <section data-testid="docker-panel" className="flex h-full min-h-0 flex-col rounded-md border border-slate-800 bg-slate-950/60 text-slate-200">
-      <nav role="tablist" aria-label="Docker objects" className="flex items-center gap-1 border-b border-slate-800 px-2">
+      <div className="flex items-center border-b border-slate-800 px-2">
+      <nav role="tablist" aria-label="Docker objects" className="flex items-center gap-1">
         {TABS.map(({ id, label }) => (
           <button
             key={id}
@@ -91,8 +92,9 @@ export default function DockerPanel({ sessionId, node, readOnly = false }: Props
             {counts[id] !== undefined && <span className="ml-1.5 rounded bg-slate-800 px-1.5 text-xs text-slate-400">{counts[id]}</span>}
           </button>
         ))}
-        {readOnly && <span className="ml-auto px-2 text-xs text-slate-500">watch only</span>}
       </nav>
+        {readOnly && <span className="ml-auto px-2 text-xs text-slate-400">watch only</span>}
+      </div>
 
       {actionError && (
         <div role="alert" data-testid="docker-action-error" className="flex items-start gap-2 border-b border-red-500/30 bg-red-950/50 px-3 py-2 text-sm text-red-100">

@@ -643,7 +643,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
         {notice && <Notice notice={notice} onDismiss={notice === banner ? () => setBanner(null) : undefined} />}
         {menu && <ContextMenu x={menu.x} y={menu.y} entries={menuEntries} onClose={closeMenu} />}
       </div>
-      <div className="flex h-5 shrink-0 items-center justify-end gap-1.5 font-mono text-[11px] text-slate-500">
+      <div className="flex h-5 shrink-0 items-center justify-end gap-1.5 font-mono text-[11px] text-slate-400">
         <span
           aria-hidden
           className={`h-1.5 w-1.5 rounded-full ${conn === "connected" ? "bg-emerald-400" : conn === "closed" ? "bg-slate-500" : "animate-pulse bg-amber-400"}`}

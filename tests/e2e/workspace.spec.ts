@@ -24,7 +24,7 @@ test("add a node, use its terminal, open a published port, upload a file", async
   await page.getByTestId("add-node").click();
   const tab = page.locator('[data-testid="node-tab"][data-node="node2"]');
   await expect(tab).toHaveAttribute("data-status", "ready", { timeout: 60_000 });
-  await expect(tab).toHaveAttribute("aria-selected", "true");
+  await expect(tab).toHaveAttribute("aria-pressed", "true");
   await expect(tab).toContainText(/\d+\.\d+\.\d+\.\d+/);
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/node2:~# $/m);
   await run(page, "hostname; docker run -d -p 8080:80 --name web nginx");

@@ -84,7 +84,7 @@ export default function ClassDashboard({ id }: { id: string }) {
                 {copied ? "Copied" : "Copy"}
               </button>
             </div>
-            <p className="mt-2 text-xs text-slate-500">Keep the address of this page to yourself: it shows everyone&apos;s work.</p>
+            <p className="mt-2 text-xs text-slate-400">Keep the address of this page to yourself: it shows everyone&apos;s work.</p>
           </div>
           {error && <p className="mt-3 text-sm text-amber-200">Refreshing failed: {error}</p>}
 
@@ -96,7 +96,7 @@ export default function ClassDashboard({ id }: { id: string }) {
             <div className="mt-6 overflow-x-auto">
               <table className="w-full border-collapse text-sm" data-testid="attendees">
                 <thead>
-                  <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
+                  <tr className="text-left text-xs uppercase tracking-wide text-slate-400">
                     <th className="py-2 pr-4 font-medium">Attendee</th>
                     <th className="py-2 pr-4 font-medium">Now at</th>
                     <th className="py-2 pr-4 font-medium">Checks</th>
@@ -129,7 +129,7 @@ export default function ClassDashboard({ id }: { id: string }) {
                                   data-state={state}
                                   title={`${s.n}. ${s.title}: ${c ? (c.passed ? "passed" : `not yet\n${c.output}`) : "not checked"}`}
                                   className={`inline-flex h-5 w-5 items-center justify-center rounded text-[0.65rem] ${
-                                    state === "passed" ? "bg-emerald-500 text-slate-950" : state === "failed" ? "bg-amber-500/80 text-slate-950" : "bg-slate-800 text-slate-500"
+                                    state === "passed" ? "bg-emerald-500 text-slate-950" : state === "failed" ? "bg-amber-500/80 text-slate-950" : "bg-slate-800 text-slate-400"
                                   }`}
                                 >
                                   {s.n}

@@ -50,7 +50,7 @@ export default function ContainersTab({
                 <span className="truncate font-mono text-sm text-slate-100">{c.name}</span>
                 <span className="truncate text-xs text-slate-400">{c.image}</span>
               </div>
-              <div className="flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
+              <div className="flex flex-wrap items-center gap-x-2 text-xs text-slate-400">
                 <span>{c.status}</span>
                 {c.ports.map((p) => (
                   <span key={portText(p)} className="rounded bg-slate-800 px-1.5 font-mono text-slate-300">

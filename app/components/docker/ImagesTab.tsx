@@ -40,7 +40,7 @@ export default function ImagesTab({
                 <span className="font-mono text-sm text-slate-400">&lt;none&gt;</span>
               )}
             </div>
-            <div className="text-xs text-slate-500">
+            <div className="text-xs text-slate-400">
               <span className="font-mono">{shortId(image.id)}</span> · {humanSize(image.size)} · {new Date(image.created).toLocaleString()}
             </div>
           </div>

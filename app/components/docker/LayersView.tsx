@@ -72,7 +72,7 @@ function LayerRow({ index, layer }: { index: number; layer: ImageLayer }) {
   return (
     <li data-testid="layer-row" data-empty={layer.emptyLayer} className={`px-4 py-2 ${layer.emptyLayer ? "opacity-60" : ""}`}>
       <div className="flex items-start gap-3">
-        <span className="w-6 shrink-0 pt-0.5 text-right font-mono text-xs text-slate-500">{index + 1}</span>
+        <span className="w-6 shrink-0 pt-0.5 text-right font-mono text-xs text-slate-400">{index + 1}</span>
         <code className="min-w-0 flex-1 break-all font-mono text-xs text-slate-200" title={layer.createdBy}>
           {shortInstruction(layer.createdBy)}
         </code>
@@ -109,7 +109,7 @@ function LayerRow({ index, layer }: { index: number; layer: ImageLayer }) {
             </li>
           ))}
           {files.truncated && files[open].length >= MAX_FILES_PER_LIST && (
-            <li className="text-slate-500">… only the first {MAX_FILES_PER_LIST} are listed</li>
+            <li className="text-slate-400">… only the first {MAX_FILES_PER_LIST} are listed</li>
           )}
         </ul>
       )}

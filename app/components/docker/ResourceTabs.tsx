@@ -32,7 +32,7 @@ export function VolumesTab({
           <span className="min-w-0 flex-1 truncate font-mono text-sm text-slate-100" title={v.name}>
             {v.name}
           </span>
-          <span className="text-xs text-slate-500">{v.driver}</span>
+          <span className="text-xs text-slate-400">{v.driver}</span>
           {!readOnly && <ConfirmButton testId="action-remove" label="Remove" question="Remove volume?" disabled={busy.has(v.name)} onConfirm={() => onRemove(v)} />}
         </li>
       ))}
@@ -57,8 +57,8 @@ export function NetworksTab({
       {networks.map((n) => (
         <li key={n.id} data-testid="network-row" data-name={n.name} className="flex items-center gap-3 px-3 py-2">
           <span className="min-w-0 flex-1 truncate font-mono text-sm text-slate-100">{n.name}</span>
-          <span className="font-mono text-xs text-slate-500">{shortId(n.id)}</span>
-          <span className="w-14 text-xs text-slate-500">{n.driver}</span>
+          <span className="font-mono text-xs text-slate-400">{shortId(n.id)}</span>
+          <span className="w-14 text-xs text-slate-400">{n.driver}</span>
           {!readOnly && !PREDEFINED.has(n.name) && (
             <ConfirmButton testId="action-remove" label="Remove" question="Remove network?" disabled={busy.has(n.id)} onConfirm={() => onRemove(n)} />
           )}

@@ -67,8 +67,16 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
     monaco.editor.defineTheme("playground-dark", {
       base: "vs-dark",
       inherit: true,
-      rules: [],
-      colors: { "editor.background": "#0b1120", "editorGutter.background": "#0b1120", "editor.lineHighlightBackground": "#1e293b80" },
+      // Comments and line numbers bright enough to read (WCAG AA, 4.5:1 on the background).
+      rules: [{ token: "comment", foreground: "7fb069" }],
+      colors: {
+        "editor.background": "#0b1120",
+        "editorGutter.background": "#0b1120",
+        "editor.lineHighlightBackground": "#1e293b80",
+        "editorLineNumber.foreground": "#8b9bb4",
+        "editorLineNumber.dimmedForeground": "#8b9bb4",
+        "editorLineNumber.activeForeground": "#e2e8f0",
+      },
     });
     const editor = monaco.editor.create(host.current!, {
       theme: "playground-dark",
@@ -280,7 +288,7 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
         />
         </div>
         {!wide && (
-          <p data-testid="editor-hint" className="border-t border-slate-800 px-3 py-2 text-xs text-slate-500">
+          <p data-testid="editor-hint" className="border-t border-slate-800 px-3 py-2 text-xs text-slate-400">
             Open a file from the tree, or type <code className="text-slate-400">edit FILE</code> in the terminal.
           </p>
         )}
@@ -359,7 +367,7 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
                   className="flex w-full gap-2 px-2 py-0.5 text-left hover:bg-slate-800"
                 >
                   <span className={p.severity === "error" ? "text-red-300" : p.severity === "warning" ? "text-amber-300" : "text-sky-300"}>{p.severity}</span>
-                  <span className="shrink-0 font-mono text-slate-500">line {p.line}</span>
+                  <span className="shrink-0 font-mono text-slate-400">line {p.line}</span>
                   <span className="text-slate-200">{p.message}</span>
                 </button>
               </li>

@@ -94,9 +94,9 @@ export default function FileTree({ sessionId, node, root, selected, readOnly, re
 
   function renderFolder(path: string, depth: number): React.ReactNode {
     const entries = folders[path];
-    if (entries === undefined || entries === "loading") return <p className="px-2 py-1 text-xs text-slate-500" style={{ paddingLeft: depth * 12 + 8 }}>Loading…</p>;
+    if (entries === undefined || entries === "loading") return <p className="px-2 py-1 text-xs text-slate-400" style={{ paddingLeft: depth * 12 + 8 }}>Loading…</p>;
     if ("error" in entries) return <p className="px-2 py-1 text-xs text-red-300" style={{ paddingLeft: depth * 12 + 8 }}>{entries.error}</p>;
-    if (entries.length === 0) return <p className="px-2 py-1 text-xs text-slate-500" style={{ paddingLeft: depth * 12 + 8 }}>empty</p>;
+    if (entries.length === 0) return <p className="px-2 py-1 text-xs text-slate-400" style={{ paddingLeft: depth * 12 + 8 }}>empty</p>;
     return entries.map((entry) => {
       const full = joinPath(path, entry.name);
       const isFolder = entry.kind === "folder";
@@ -115,7 +115,7 @@ export default function FileTree({ sessionId, node, root, selected, readOnly, re
               className="flex min-w-0 flex-1 items-center gap-1.5 py-0.5 text-left"
               title={full}
             >
-              <span aria-hidden className="w-3 shrink-0 text-center text-xs text-slate-500">
+              <span aria-hidden className="w-3 shrink-0 text-center text-xs text-slate-400">
                 {isFolder ? (open.has(full) ? "▾" : "▸") : ""}
               </span>
               <span className={`truncate ${isFolder ? "text-slate-200" : ""} ${entry.name.startsWith(".") ? "opacity-60" : ""}`}>{entry.name}</span>

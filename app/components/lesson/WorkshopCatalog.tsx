@@ -49,7 +49,7 @@ export default function WorkshopCatalog() {
           <li key={w.slug} data-testid={`workshop-${w.slug}`} className="flex flex-col rounded-lg border border-slate-800 bg-slate-900/40 p-5">
             <h2 className="font-semibold text-slate-100">{w.title}</h2>
             <p className="mt-1 flex-1 text-sm text-slate-400">{w.description}</p>
-            <p className="mt-3 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-500">
+            <p className="mt-3 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-400">
               <span>{w.level}</span>
               <span>about {w.duration} min</span>
               <span>

@@ -99,10 +99,10 @@ export default function ContextMenu({ x, y, entries, onClose }: Props) {
               if (!entry.keepOpen) onClose(true);
               entry.action();
             }}
-            className="flex w-full items-center justify-between gap-6 px-3 py-1.5 text-left hover:bg-sky-500/15 focus:bg-sky-500/15 focus:outline-none disabled:cursor-default disabled:text-slate-500 disabled:hover:bg-transparent"
+            className="flex w-full items-center justify-between gap-6 px-3 py-1.5 text-left hover:bg-sky-500/15 focus:bg-sky-500/15 focus:outline-none disabled:cursor-default disabled:text-slate-400 disabled:hover:bg-transparent"
           >
             <span>{entry.label}</span>
-            {entry.hint && <span className="font-mono text-[11px] text-slate-500">{entry.hint}</span>}
+            {entry.hint && <span className="font-mono text-[11px] text-slate-400">{entry.hint}</span>}
           </button>
         ),
       )}

@@ -59,7 +59,7 @@ export default function SearchBar({ focusKey, query, onQuery, onFind, onClose, n
             onClose();
           }
         }}
-        className={`w-48 rounded border bg-slate-950 px-2 py-1 font-mono text-sm text-slate-100 outline-none placeholder:text-slate-600 focus:border-sky-500 ${
+        className={`w-48 rounded border bg-slate-950 px-2 py-1 font-mono text-sm text-slate-100 outline-none placeholder:text-slate-500 focus:border-sky-500 ${
           query && noMatch ? "border-red-500/70" : "border-slate-700"
         }`}
       />

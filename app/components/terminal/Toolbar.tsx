@@ -39,26 +39,26 @@ export default function Toolbar(p: Props) {
           type="button"
           className={button}
           data-testid="term-font-dec"
-          aria-label="Smaller text"
           title="Smaller text"
           disabled={p.fontSize <= FONT_MIN}
           onClick={() => p.onFont(-1)}
         >
-          <span className="text-xs font-semibold">A−</span>
+          <span aria-hidden className="text-xs font-semibold">A−</span>
+          <span className="sr-only">Smaller text</span>
         </button>
-        <span data-testid="term-font-size" aria-label="Font size" className="w-6 text-center font-mono text-[11px] tabular-nums text-slate-500">
+        <span data-testid="term-font-size" aria-label="Font size" className="w-6 text-center font-mono text-[11px] tabular-nums text-slate-400">
           {p.fontSize}
         </span>
         <button
           type="button"
           className={button}
           data-testid="term-font-inc"
-          aria-label="Larger text"
           title="Larger text"
           disabled={p.fontSize >= FONT_MAX}
           onClick={() => p.onFont(1)}
         >
-          <span className="text-sm font-semibold">A+</span>
+          <span aria-hidden className="text-sm font-semibold">A+</span>
+          <span className="sr-only">Larger text</span>
         </button>
         <span aria-hidden className="mx-1 h-4 w-px bg-slate-800" />
         <button

@@ -38,7 +38,7 @@ interface Props {
 export default function NodeTabs({ nodes, selected, onSelect, controls }: Props) {
   return (
     <div className="flex flex-wrap items-center gap-1 border-b border-slate-800 bg-slate-950/40 px-2 py-1.5">
-      <div role="tablist" aria-label="Nodes" className="flex flex-wrap items-center gap-1">
+      <div role="group" aria-label="Nodes" className="flex flex-wrap items-center gap-1">
         {nodes.map((n) => {
           const active = n.name === selected;
           return (
@@ -48,8 +48,7 @@ export default function NodeTabs({ nodes, selected, onSelect, controls }: Props)
             >
               <button
                 type="button"
-                role="tab"
-                aria-selected={active}
+                aria-pressed={active}
                 data-testid="node-tab"
                 data-node={n.name}
                 data-status={n.status}
@@ -74,7 +73,7 @@ export default function NodeTabs({ nodes, selected, onSelect, controls }: Props)
                   onClick={() => {
                     if (confirm(`Remove ${n.name}? Everything in it is deleted.`)) controls.onRemove(n.name);
                   }}
-                  className="mr-1 rounded px-1 text-slate-500 hover:bg-red-500/20 hover:text-red-200 disabled:opacity-40"
+                  className="mr-1 rounded px-1 text-slate-400 hover:bg-red-500/20 hover:text-red-200 disabled:opacity-40"
                 >
                   ×
                 </button>

@@ -55,7 +55,7 @@ export default function PortsBar({ sessionId, node, urlTemplate, waiting = false
     <div className="flex min-w-0 flex-wrap items-center gap-2 text-sm" data-testid="ports-bar">
       <span className="text-slate-400">Ports</span>
       {ports.length === 0 ? (
-        <span className="text-slate-500" data-testid="no-ports">
+        <span className="text-slate-400" data-testid="no-ports">
           none published yet
         </span>
       ) : (
