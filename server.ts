@@ -60,6 +60,8 @@ async function main() {
     reaperIntervalMs: config.reaperIntervalMs,
     log,
   });
+  // Every open session page listens to it (app/api/sessions/[id]/events): a class is more than ten.
+  manager.setMaxListeners(0);
   const spawnTerminal =
     config.terminalBackend === "api" ? apiExec(docker, config.instance) : ptyDockerExec(config.instance, { ...process.env, DOCKER_HOST: config.engineHost });
   const terminals = new TerminalService(manager, spawnTerminal);
@@ -94,6 +96,7 @@ async function main() {
     }),
   };
   manager.on("removed", (id) => workshops.runs.forget(id));
+  workshops.runs.setMaxListeners(0); // every open class dashboard listens
   void workshops.catalog.current();
   // Health checks share one engine question per 1.5 s.
   const engineStatus = cachedStatus(() => runtime.status(), 1500);

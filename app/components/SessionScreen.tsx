@@ -39,7 +39,7 @@ const DockerPanel = dynamic(() => import("./DockerPanel"), { ssr: false });
 // Monaco is large: loaded only when the editor is opened.
 const EditorPane = dynamic(() => import("./editor/EditorPane"), {
   ssr: false,
-  loading: () => <div className="flex h-full items-center justify-center text-sm text-slate-500">Loading the editor…</div>,
+  loading: () => <div className="flex h-full items-center justify-center text-sm text-slate-400">Loading the editor…</div>,
 });
 
 const LessonPane = dynamic(() => import("./lesson/LessonPane"), { ssr: false });
@@ -135,12 +135,41 @@ export default function SessionScreen({ id }: { id: string }) {
 
   const view = phase.kind === "live" ? phase.view : undefined;
   const provisioning = !!view?.nodes.some((n) => n.status === "provisioning");
-  // Polled always (who is connected, time, nodes); faster while a node starts.
+  const isLive = phase.kind === "live";
+  // The server pushes every change (nodes, who is connected, time) on one event stream.
+  const [streaming, setStreaming] = useState(false);
   useEffect(() => {
-    if (phase.kind !== "live") return;
+    if (!isLive || typeof EventSource === "undefined") return;
+    const source = new EventSource(`/api/sessions/${id}/events`);
+    source.onopen = () => setStreaming(true);
+    source.onmessage = (e: MessageEvent<string>) => {
+      let next: SessionView;
+      try {
+        next = JSON.parse(e.data) as SessionView;
+      } catch {
+        return;
+      }
+      requestSeq.current++; // a poll still under way is older than this
+      setPhase((prev) => (prev.kind === "live" ? { ...prev, view: next } : prev));
+    };
+    source.addEventListener("gone", () => {
+      source.close();
+      setStreaming(false);
+      goGone(endingRef.current ? "ended" : "closed");
+    });
+    // EventSource connects again by itself; until it does, the page polls.
+    source.onerror = () => setStreaming(false);
+    return () => {
+      source.close();
+      setStreaming(false);
+    };
+  }, [id, isLive, goGone]);
+  // Polled only while the stream is not open; faster while a node starts.
+  useEffect(() => {
+    if (!isLive || streaming) return;
     const timer = setInterval(() => void load(), provisioning ? POLL_MS : IDLE_POLL_MS);
     return () => clearInterval(timer);
-  }, [phase.kind, provisioning, load]);
+  }, [isLive, streaming, provisioning, load]);
 
   const retrying = phase.kind === "error" && phase.retrying;
   useEffect(() => {
@@ -149,7 +178,6 @@ export default function SessionScreen({ id }: { id: string }) {
     return () => clearInterval(timer);
   }, [retrying, load]);
 
-  const isLive = phase.kind === "live";
   // What the page shows beside the terminal (lesson, ports, Docker panel) asks the server once
   // the terminal is drawn, or after a moment: until then the server answers the terminal first.
   const [besides, setBesides] = useState(false);
@@ -386,7 +414,7 @@ export default function SessionScreen({ id }: { id: string }) {
     tabs ? `absolute inset-0 ${tab.tab === id ? "" : "invisible"}` : shownWidth(id) === undefined ? "hidden" : `shrink-0 ${side}`;
   const canExtend = Date.parse(live.expiresAt) < Date.parse(live.maxExpiresAt) - 1000;
   return (
-    <div className="flex h-dvh flex-col">
+    <div className="flex h-dvh flex-col" data-updates={streaming ? "push" : "poll"}>
       <header className="flex items-center gap-x-2 gap-y-2 border-b border-slate-800 bg-slate-950/60 px-2 py-2 sm:flex-wrap sm:gap-x-4 sm:px-4">
         <Link href="/" prefetch={false} className="flex items-center gap-2 text-sm font-semibold text-slate-300 hover:text-slate-100">
           <span className="font-mono text-sky-400">&gt;_</span>

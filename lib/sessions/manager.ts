@@ -228,6 +228,7 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     session.lastSeen = now();
     await writeClaim(this.runtime, session).catch((e) => log("claim_failed", { sessionId: session.id, error: String(e) }));
     log("session_extended", { sessionId: session.id, expiresAt: new Date(session.expiresAt).toISOString() });
+    this.emit("changed", session.id);
     return sessionView(session, "control", this.opts);
   }
 
@@ -276,12 +277,14 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     const entry = session.participants.get(client.clientId) ?? { name: client.name, access, sockets: 0 };
     entry.sockets++;
     session.participants.set(client.clientId, entry);
+    this.emit("changed", session.id);
     let left = false;
     return () => {
       if (left) return;
       left = true;
       session.lastSeen = this.deps.now();
       if (--entry.sockets <= 0) session.participants.delete(client.clientId);
+      this.emit("changed", session.id);
     };
   }
 

@@ -88,6 +88,8 @@ export interface SessionManagerEvents {
   nodeFailed: [sessionId: string, node: string];
   /** A ready node's engine ("engine") or the node itself ("node") stopped. */
   nodeStopped: [sessionId: string, node: string, what: "engine" | "node"];
+  /** Something else the session's page shows changed: who has it open, or its time. */
+  changed: [sessionId: string];
 }
 
 /**

@@ -77,6 +77,15 @@ const SCREEN_TEXT = `(() => {
   return lines.join("\\n");
 })()`;
 
+/** Debian's Chromium, as the browser tests start it. */
+async function launchChromium() {
+  const { chromium } = await import("@playwright/test");
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
 /**
  * In Chromium, on a warm pool: from the click on Start a playground until
  * the first frame after the node's prompt reached the terminal. Both times
@@ -84,11 +93,7 @@ const SCREEN_TEXT = `(() => {
  * address is changed with history.pushState).
  */
 export async function clickToPrompt(server: TestServer, runs: number, full: number): Promise<number[]> {
-  const { chromium } = await import("@playwright/test");
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   const samples: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
@@ -245,4 +250,56 @@ export async function classBurst(server: TestServer, count: number): Promise<Bur
   );
   await endAll(server, ids);
   return { ms, failures, answered };
+}
+
+/**
+ * In Chromium, on a session's page: from the moment the API first says an
+ * added node is ready (asked every 10 ms) until the page's tab for it says
+ * ready, `runs` times, with the server's event stream (`push`) or with
+ * EventSource taken away so that the page polls as before (`poll`). Both
+ * clocks are this machine's wall clock.
+ */
+export async function nodeReadyOnScreen(server: TestServer, runs: number, mode: "push" | "poll"): Promise<number[]> {
+  const browser = await launchChromium();
+  const samples: number[] = [];
+  try {
+    const session = await server.readySession();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    if (mode === "poll") await context.addInitScript("delete window.EventSource");
+    const page = await context.newPage();
+    await page.goto(new URL(`/s/${session.id}`, server.url).toString());
+    await page.locator(`[data-updates="${mode}"]`).waitFor({ state: "attached", timeout: 30_000 });
+    await page.locator('[data-testid="node-tab"][data-node="node1"][data-status="ready"]').waitFor({ timeout: 60_000 });
+    // The tab's first "ready", in wall-clock ms.
+    await page.evaluate(`(() => {
+      new MutationObserver(() => {
+        const tab = document.querySelector('[data-testid="node-tab"][data-node="node2"][data-status="ready"]');
+        if (tab && window.__readyShownAt === undefined) window.__readyShownAt = Date.now();
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-status"] });
+    })()`);
+    for (let i = 0; i < runs; i++) {
+      await page.evaluate("window.__readyShownAt = undefined");
+      await server.api(`/api/sessions/${session.id}/nodes`, { method: "POST" });
+      let readyAt = 0;
+      for (;;) {
+        const n = await (await server.api(`/api/sessions/${session.id}/nodes/node2`)).json();
+        if (n.status === "ready") {
+          readyAt = Date.now();
+          break;
+        }
+        if (n.status === "failed") throw new Error(n.message);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await page.waitForFunction("window.__readyShownAt !== undefined", null, { timeout: 30_000 });
+      // Below 0: the page showed it before the API, asked every 10 ms, said so.
+      samples.push((await page.evaluate<number>("window.__readyShownAt")) - readyAt);
+      await server.api(`/api/sessions/${session.id}/nodes/node2`, { method: "DELETE" });
+      await page.locator('[data-testid="node-tab"][data-node="node2"]').waitFor({ state: "detached", timeout: 30_000 });
+    }
+    await context.close();
+    await server.api(`/api/sessions/${session.id}`, { method: "DELETE" });
+  } finally {
+    await browser.close();
+  }
+  return samples;
 }

@@ -2,7 +2,8 @@
  * Workshops in Chromium: the catalog, a Killercoda scenario started with one
  * click, a failing then passing Check, progress kept across a reload, a deep
  * link to a step, lesson markup that must not run, and a class: an attendee
- * joins with a name and the instructor's page shows their step live.
+ * joins with a name and the instructor's page shows their step live, pushed
+ * by the server.
  */
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
@@ -70,6 +71,12 @@ test("a class: an attendee joins by its link and the instructor sees their progr
   await expect(page.getByTestId("dashboard-title")).toHaveText("Tuesday group");
   await expect(page.getByTestId("no-attendees")).toBeVisible();
   await expect(page.getByTestId("join-link")).toContainText(cohort.joinPath);
+  // The dashboard is sent changes by the server: it asks no more once its stream is open.
+  await expect(page.locator('[data-updates="push"]')).toHaveCount(1);
+  const polls: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "GET" && new URL(r.url()).pathname === `/api${cohort.dashboardPath}`) polls.push(r.url());
+  });
 
   // The attendee is another browser: their own storage, their own session.
   const student = await (await browser.newContext()).newPage();
@@ -89,6 +96,7 @@ test("a class: an attendee joins by its link and the instructor sees their progr
   await expect(row.getByTestId("attendee-step")).toHaveText("1. Start nginx");
   await expect(row.locator('[data-state="failed"]')).toHaveCount(1);
   await page.screenshot({ path: "test-results/class-dashboard.png" });
+  expect(polls, "GET of the dashboard while its stream was open").toEqual([]);
 
   // Watching an attendee: read-only, following their step.
   const watch = await row.getByTestId("attendee-watch").getAttribute("href");

@@ -130,6 +130,8 @@ test("the Docker panel shows a container started in the terminal, and its image'
 
 test("the last minutes bring a warning; Extend gives more time", async ({ page }) => {
   // The session's answers say it ends in four minutes, until Extend is clicked (the extension itself is real).
+  // Without EventSource the page polls, as in a browser that cannot keep the stream: those answers are changed here.
+  await page.addInitScript("delete window.EventSource");
   let nearTheEnd = true;
   await page.route(/\/api\/sessions\/[a-z0-9]{24}$/, async (route) => {
     const response = await route.fetch();

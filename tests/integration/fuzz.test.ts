@@ -338,7 +338,15 @@ function request(base: URL, c: Omit<HttpCase, "raw">, timeoutMs = 10_000): Promi
       { host: base.hostname, port: base.port, method: c.method, path: c.path, headers, agent: false, setHost: !("host" in headers), maxHeaderSize: 64 * 1024 },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (d: Buffer) => chunks.push(d));
+        // An event stream never ends by itself: its first event is the answer.
+        const events = String(res.headers["content-type"]).startsWith("text/event-stream");
+        res.on("data", (d: Buffer) => {
+          chunks.push(d);
+          const body = Buffer.concat(chunks).toString();
+          if (!events || !/^(data|event): .*\n\n/m.test(body)) return;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+          req.destroy();
+        });
         res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
         res.on("error", reject);
       },

@@ -11,7 +11,7 @@ const POLL_MS = 2000;
 
 /**
  * The instructor's page: the link to hand out, and every attendee's step and
- * checks, refreshed every two seconds. "Watch" opens an attendee's session
+ * checks, as the server sends them (polled every two seconds when it cannot). "Watch" opens an attendee's session
  * read-only. This page's address is the class's secret.
  */
 export default function ClassDashboard({ id }: { id: string }) {
@@ -19,10 +19,13 @@ export default function ClassDashboard({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [gone, setGone] = useState(false);
   const [copied, setCopied] = useState(false);
+  /** Changes are pushed by the server (false: polled every two seconds). */
+  const [live, setLive] = useState(false);
 
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout>;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    /** Polling, only while the event stream is not open. */
     const load = () =>
       fetchCohort(id).then(
         (d) => {
@@ -34,19 +37,50 @@ export default function ClassDashboard({ id }: { id: string }) {
           setError(messageOf(e));
         },
       ).finally(() => {
-        if (!stopped) timer = setTimeout(load, POLL_MS);
+        if (!stopped && !streaming) timer = setTimeout(load, POLL_MS);
       });
+    let streaming = false;
+    const source = typeof EventSource === "undefined" ? undefined : new EventSource(`/api/cohorts/${id}/events`);
+    if (source) {
+      source.onopen = () => {
+        streaming = true;
+        clearTimeout(timer);
+        setLive(true);
+      };
+      source.onmessage = (e: MessageEvent<string>) => {
+        try {
+          setData(JSON.parse(e.data) as CohortDashboard);
+          setError(null);
+        } catch {
+          // a broken message: the next one, or a poll, brings the view
+        }
+      };
+      source.addEventListener("gone", () => {
+        source.close();
+        streaming = false;
+        setLive(false);
+        void load(); // says why
+      });
+      // EventSource connects again by itself; until then the page polls.
+      source.onerror = () => {
+        if (!streaming) return;
+        streaming = false;
+        setLive(false);
+        void load();
+      };
+    }
     void load();
     return () => {
       stopped = true;
       clearTimeout(timer);
+      source?.close();
     };
   }, [id]);
 
   const joinUrl = data && typeof location !== "undefined" ? `${location.origin}${data.joinPath}` : "";
   const steps = data?.workshop.steps ?? [];
   return (
-    <main className="mx-auto min-h-dvh max-w-6xl px-6 py-6">
+    <main className="mx-auto min-h-dvh max-w-6xl px-6 py-6" data-updates={live ? "push" : "poll"}>
       <Link href="/workshops" className="flex items-center gap-2 text-sm font-semibold text-slate-400 hover:text-slate-200">
         <span className="font-mono text-sky-400">&gt;_</span> Docker Playground · Workshops
       </Link>
