@@ -4,12 +4,12 @@ import { FitAddon } from "@xterm/addon-fit";
 import { SearchAddon, type ISearchOptions } from "@xterm/addon-search";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { CLOSE, FLOW, type ClientMessage, type NodeStatus, type ServerMessage } from "@/lib/protocol";
 import { takeAhead, terminalSocketUrl } from "./terminal/ahead";
 import { canReadClipboard, copyText, readText } from "./terminal/clipboard";
 import ContextMenu, { type MenuEntry } from "./terminal/ContextMenu";
-import { shortcutOf } from "./terminal/keys";
+import { EscapeThenTab, shortcutOf } from "./terminal/keys";
 import { clampFont, FONT_MAX, FONT_MIN, loadFontSize, loadTheme, saveFontSize, saveTheme, TERMINAL_FONT } from "./terminal/prefs";
 import { NODE_REQUEST_OSC, parseNodeRequest, type NodeRequest } from "./terminal/osc";
 import SearchBar, { type SearchResults } from "./terminal/SearchBar";
@@ -138,6 +138,9 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
   const [banner, setBanner] = useState<Banner | null>(null);
   /** The server lost the Docker engine: said until a shell answers again. */
   const [engineLost, setEngineLost] = useState(false);
+  /** The shell has the keyboard: the status bar says how to leave it. */
+  const [typing, setTyping] = useState(false);
+  const hintId = useId();
 
   // View preferences (this component only renders in the browser: localStorage is there).
   const [fontSize, setFontSize] = useState(loadFontSize);
@@ -291,6 +294,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
       return true;
     });
     term.open(container);
+    term.textarea?.setAttribute("aria-describedby", hintId);
     fit.fit();
     window.__playgroundTerm = term;
 
@@ -470,15 +474,20 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
       }
       for (const part of chunks(data)) send({ type: "input", data: part });
     };
-    const dataSub = term.onData((data) => {
+    const escapeThenTab = new EscapeThenTab((data) => {
       if (heldKeys.current) heldKeys.current.push(data);
       else input(data);
     });
+    const dataSub = term.onData((data) => escapeThenTab.data(data));
     const resultsSub = search.onDidChangeResults(({ resultIndex, resultCount }) =>
       setResults(resultCount > 0 ? { index: resultIndex, count: resultCount } : null),
     );
 
     term.attachCustomKeyEventHandler((ev) => {
+      // Not handled by xterm, so the browser's own Tab moves the focus.
+      if (ev.type === "keydown" && escapeThenTab.keydown(ev) === "leave") return false;
+      // A watcher's terminal has no shell to complete for: Tab alone leaves it.
+      if (ev.key === "Tab" && prefs.current.readOnly && !ev.ctrlKey && !ev.altKey && !ev.metaKey) return false;
       const shortcut = shortcutOf(ev);
       if (!shortcut) return true;
       // The shortcut's keyup (and anything else) must not reach the shell either.
@@ -520,6 +529,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
       disposed = true;
       live.current = null;
       if (inputRef?.current === input) inputRef.current = null;
+      escapeThenTab.flush();
       clearTimeout(retryTimer);
       clearTimeout(resizeTimer);
       clearTimeout(settleTimer);
@@ -536,7 +546,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
       term.dispose();
       if (window.__playgroundTerm === term) delete window.__playgroundTerm;
     };
-  }, [sessionId, node, socketQuery, inputRef, copySelection, pasteClipboard, openSearch]);
+  }, [sessionId, node, socketQuery, inputRef, copySelection, pasteClipboard, openSearch, hintId]);
 
   useEffect(() => onFontSize?.(fontSize), [fontSize, onFontSize]);
 
@@ -621,6 +631,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
           data-theme={theme}
           ref={containerRef}
           onContextMenu={openMenu}
+          onFocus={() => setTyping(true)}
+          onBlur={() => setTyping(false)}
           // Around a shell smaller than the pane, a dimmer surround shows where the terminal ends.
           style={{ background: shellSize ? SURROUND[theme] : THEMES[theme].background }}
           className="h-full w-full overflow-auto"
@@ -644,6 +656,9 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
         {menu && <ContextMenu x={menu.x} y={menu.y} entries={menuEntries} onClose={closeMenu} />}
       </div>
       <div className="flex h-5 shrink-0 items-center justify-end gap-1.5 font-mono text-[11px] text-slate-400">
+        <span id={hintId} data-testid="terminal-leave-hint" className={`mr-auto truncate ${typing ? "" : "sr-only"}`}>
+          {readOnly ? "Tab leaves the terminal" : "Esc then Tab leaves the terminal"}
+        </span>
         <span
           aria-hidden
           className={`h-1.5 w-1.5 rounded-full ${conn === "connected" ? "bg-emerald-400" : conn === "closed" ? "bg-slate-500" : "animate-pulse bg-amber-400"}`}

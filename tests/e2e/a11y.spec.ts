@@ -4,7 +4,8 @@
  * dashboard have no serious or critical violation of WCAG 2 A and AA (colour
  * contrast included, in the dark theme the pages use); and on the session
  * page every visible control is reached with Tab and Shift+Tab and shows
- * where the focus is.
+ * where the focus is, the terminal left with Escape then Tab while Tab
+ * alone stays the shell's completion.
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
@@ -93,28 +94,72 @@ test("every control of the session page is reached by keyboard and shows its foc
   });
   const reached = new Set<string>();
   const unshown: string[] = [];
-  const walk = async (key: "Tab" | "Shift+Tab") => {
+  const terminalPassed = { Tab: 0, "Shift+Tab": 0 };
+  /** Walks with key until the control numbered end, or the focus leaves the page. */
+  const walk = async (key: "Tab" | "Shift+Tab", end: number) => {
     for (let i = 0; i < controls.length + 5; i++) {
       await page.keyboard.press(key);
-      const f = (await page.evaluate(FOCUSED)) as { key: string; shown: boolean; own: boolean; id?: string } | null;
-      // The terminal takes Tab for the shell's completion, as every terminal does: the walk stops there.
+      let f = (await page.evaluate(FOCUSED)) as { key: string; shown: boolean; own: boolean; id?: string } | null;
+      if (f?.own && (await page.evaluate(() => !!document.activeElement?.closest(".xterm")))) {
+        // Tab is the shell's completion there; Escape then Tab goes on.
+        await expect(page.getByTestId("terminal-leave-hint")).not.toHaveClass(/sr-only/);
+        await page.keyboard.press("Escape");
+        await page.keyboard.press(key);
+        f = (await page.evaluate(FOCUSED)) as typeof f;
+        expect(f?.own, `${key} after Escape leaves the terminal`).toBe(false);
+        terminalPassed[key]++;
+      }
       if (!f || f.own) return;
       if (f.id !== undefined) reached.add(f.id);
       if (!f.shown) unshown.push(f.key);
+      if (f.id === String(end)) return;
     }
   };
   await page.locator("header a").first().focus();
   reached.add((await page.locator("header a").first().getAttribute("data-walk")) ?? "");
-  await walk("Tab");
-  // From the end of the page backwards: what comes after the terminal.
+  await walk("Tab", controls.length - 1);
+  // From the end of the page backwards.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.evaluate(() => {
     const last = [...document.querySelectorAll<HTMLElement>("[data-walk]")].at(-1)!;
     last.focus();
   });
   reached.add(String(controls.length - 1));
-  await walk("Shift+Tab");
+  await walk("Shift+Tab", 0);
+  expect(terminalPassed, "the walk went through the terminal once each way").toEqual({ Tab: 1, "Shift+Tab": 1 });
   const missed = controls.filter((_, i) => !reached.has(String(i)));
   expect(missed, "controls Tab and Shift+Tab never reached").toEqual([]);
   expect([...new Set(unshown)], "controls focused with no visible focus").toEqual([]);
+});
+
+test("the terminal keeps Tab for completion and Escape for Meta keys; Escape then Tab leaves it", async ({ page }) => {
+  await startWorkshop(page);
+  const hint = page.getByTestId("terminal-leave-hint");
+  await page.locator(".xterm-helper-textarea").focus();
+  // Shown while the terminal has the focus, for screen readers only otherwise (sr-only is "visible" to Playwright).
+  await expect(hint).not.toHaveClass(/sr-only/);
+  await expect(hint).toHaveText("Esc then Tab leaves the terminal");
+  // Tab alone completes.
+  await page.keyboard.type("ech");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("TAB-$((6*7))"); // completed to "echo "
+  await page.keyboard.press("Enter");
+  await expect.poll(() => terminalText(page)).toMatch(/^TAB-42$/m);
+  // Escape then b is Meta-b: back a word, and the X lands before it.
+  await page.keyboard.type("echo META");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("b");
+  await page.keyboard.type("X");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => terminalText(page)).toMatch(/^XMETA$/m);
+  // Escape then Tab leaves, and the shell never saw the Escape: the next key typed on coming back arrives.
+  await page.keyboard.type("echo BACK");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => !!document.activeElement?.closest(".xterm"))).toBe(false);
+  await expect(hint).toHaveClass(/sr-only/);
+  await page.locator(".xterm-helper-textarea").focus();
+  await page.keyboard.type("ED");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => terminalText(page)).toMatch(/^BACKED$/m);
 });

@@ -18,3 +18,60 @@ export function shortcutOf(ev: KeyboardEvent): Shortcut | null {
       return null;
   }
 }
+
+/** How long an Escape waits for the Tab that would take the focus out of the terminal. */
+export const ESCAPE_HOLD_MS = 500;
+
+type Key = Pick<KeyboardEvent, "key" | "ctrlKey" | "altKey" | "metaKey">;
+type Timers = { set: (fn: () => void, ms: number) => unknown; clear: (handle: unknown) => void };
+
+/**
+ * The terminal's way out for the keyboard: Escape, then Tab (or Shift+Tab),
+ * moves the focus to the next (or previous) control, as in CodeMirror. Tab
+ * alone stays the shell's completion.
+ *
+ * The Escape is held back until the next key, or for ESCAPE_HOLD_MS, so
+ * that it can be dropped when that key is the Tab: sent at once, it would
+ * wait in the shell (readline reads Escape as the start of a Meta key) and
+ * swallow the first key typed on coming back. Any other key sends the
+ * Escape first, in order, so Escape-b is still Meta-b and vim still leaves
+ * insert mode.
+ */
+export class EscapeThenTab {
+  private escapeDown = false;
+  private held: unknown = undefined;
+
+  constructor(
+    private readonly send: (data: string) => void,
+    private readonly timers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+  ) {}
+
+  /** A key went down in the terminal: "leave" when it is the Tab that takes the focus out. */
+  keydown(ev: Key): "leave" | "type" {
+    const plain = !ev.ctrlKey && !ev.altKey && !ev.metaKey;
+    if (ev.key === "Tab" && plain && this.held !== undefined) {
+      this.timers.clear(this.held);
+      this.held = undefined; // dropped: the shell never sees it
+      return "leave";
+    }
+    this.escapeDown = ev.key === "Escape" && plain;
+    return "type";
+  }
+
+  /** What the terminal would send to the shell. */
+  data(data: string): void {
+    const escape = this.escapeDown && data === "\x1b";
+    this.escapeDown = false;
+    this.flush();
+    if (!escape) return this.send(data);
+    this.held = this.timers.set(() => this.flush(), ESCAPE_HOLD_MS);
+  }
+
+  /** Sends an Escape still held back. */
+  flush(): void {
+    if (this.held === undefined) return;
+    this.timers.clear(this.held);
+    this.held = undefined;
+    this.send("\x1b");
+  }
+}
