@@ -14,7 +14,7 @@ import { clampFont, FONT_MAX, FONT_MIN, loadFontSize, loadTheme, saveFontSize, s
 import { NODE_REQUEST_OSC, parseNodeRequest, type NodeRequest } from "./terminal/osc";
 import SearchBar, { type SearchResults } from "./terminal/SearchBar";
 import { sameSize, toWireSize, type Size } from "./terminal/size";
-import { SEARCH_COLOURS, SURROUND, THEMES, type ThemeName } from "./terminal/themes";
+import { MIN_CONTRAST, SEARCH_COLOURS, SURROUND, THEMES, type ThemeName } from "./terminal/themes";
 import Toolbar from "./terminal/Toolbar";
 
 declare global {
@@ -278,6 +278,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
       fontSize: prefs.current.fontSize,
       scrollback: 5000,
       theme: THEMES[prefs.current.theme],
+      minimumContrastRatio: MIN_CONTRAST,
       disableStdin: prefs.current.readOnly,
       // The search addon's match highlighting uses decorations, still a proposed API in xterm 6.
       allowProposedApi: true,

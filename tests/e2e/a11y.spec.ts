@@ -59,6 +59,24 @@ test("a workshop session with each pane open", async ({ page }) => {
   await expectNoSerious(page, "session at 1280x800 with folded panes");
 });
 
+test("the terminal's text in both themes: every ANSI colour, 256 colours, black on black", async ({ page }) => {
+  await startWorkshop(page);
+  await page.locator(".xterm-helper-textarea").focus();
+  // Each of the 16 colours as text, then some of the 256 a program might pick whatever the theme.
+  await page.keyboard.type(
+    "clear; for c in 30 31 32 33 34 35 36 37 90 91 92 93 94 95 96 97; do printf '\\e[%sm c%s \\e[0m' $c $c; done; " +
+      "for c in 16 17 52 58 100 184 226 231 236 244 250; do printf '\\e[38;5;%sm p%s \\e[0m' $c $c; done; printf '\\e[30;40m hidden? \\e[0m\\n'",
+  );
+  await page.keyboard.press("Enter");
+  await expect.poll(() => terminalText(page)).toMatch(/hidden\? *\n/);
+  await expectNoSerious(page, "dark terminal printing every colour");
+  await page.locator(".xterm").first().screenshot({ path: "test-results/a11y/terminal-dark.png" });
+  await page.getByTestId("term-theme").click();
+  await expect(page.locator("[data-theme]").first()).toHaveAttribute("data-theme", "light");
+  await expectNoSerious(page, "light terminal printing every colour");
+  await page.locator(".xterm").first().screenshot({ path: "test-results/a11y/terminal-light.png" });
+});
+
 test("a class's join page and dashboard", async ({ page }) => {
   const res = await page.request.post("/api/cohorts", { data: { workshop: "kc-web-server", title: "Checked group" } });
   expect(res.status()).toBe(201);

@@ -2,6 +2,14 @@ import type { ITheme } from "@xterm/xterm";
 
 export type ThemeName = "dark" | "light";
 
+/**
+ * WCAG AA for text: every ANSI colour but the dark theme's black (there as a
+ * background: status bars, reverse video) is at least this far from its
+ * theme's background, and xterm lifts whatever a program paints closer than
+ * this (256 colours, true colour, black on black) when it draws the cell.
+ */
+export const MIN_CONTRAST = 4.5;
+
 /** Slate on deep navy, the playground's own colours. */
 export const DARK: ITheme = {
   background: "#0b1120",
@@ -17,7 +25,7 @@ export const DARK: ITheme = {
   magenta: "#c084fc",
   cyan: "#22d3ee",
   white: "#cbd5e1",
-  brightBlack: "#64748b",
+  brightBlack: "#94a3b8",
   brightRed: "#fca5a5",
   brightGreen: "#86efac",
   brightYellow: "#fde047",
@@ -30,7 +38,8 @@ export const DARK: ITheme = {
 /**
  * Dark ink on near-white paper. ANSI colours are the darker Tailwind shades so
  * that every one of them stays readable on the light background (yellow and
- * white included, which programs print assuming a dark terminal).
+ * white included, which programs print assuming a dark terminal); the bright
+ * ones are the stronger, so darker here.
  */
 export const LIGHT: ITheme = {
   background: "#f8fafc",
@@ -49,12 +58,12 @@ export const LIGHT: ITheme = {
   white: "#64748b",
   brightBlack: "#475569",
   brightRed: "#dc2626",
-  brightGreen: "#16a34a",
-  brightYellow: "#ca8a04",
+  brightGreen: "#166534",
+  brightYellow: "#b45309",
   brightBlue: "#2563eb",
   brightMagenta: "#9333ea",
-  brightCyan: "#0891b2",
-  brightWhite: "#94a3b8",
+  brightCyan: "#155e75",
+  brightWhite: "#334155",
 };
 
 export const THEMES: Record<ThemeName, ITheme> = { dark: DARK, light: LIGHT };
