@@ -303,3 +303,60 @@ export async function nodeReadyOnScreen(server: TestServer, runs: number, mode: 
   }
   return samples;
 }
+
+/**
+ * In Chromium, on a class's dashboard: from the moment a learner's Check is
+ * answered (the API's reply to POST .../check reaches this process) until
+ * the dashboard's square for that step shows the result, `runs` times,
+ * passing and failing in turn (a hello-world container made, then removed),
+ * with the event stream (`push`) or with EventSource taken away so that the
+ * dashboard polls every 2 s as before (`poll`). Below 0: the dashboard showed
+ * it before the learner's own reply arrived.
+ */
+export async function checkOnDashboard(server: TestServer, runs: number, mode: "push" | "poll"): Promise<number[]> {
+  const json = { "content-type": "application/json" };
+  const res = await server.api("/api/cohorts", { method: "POST", headers: json, body: JSON.stringify({ workshop: "first-containers", title: "Bench class" }) });
+  if (res.status !== 201) throw new Error(`POST /api/cohorts: ${res.status} ${await res.text()}`);
+  const cohort = (await res.json()) as { code: string; dashboardPath: string };
+  const join = await server.api("/api/sessions", { method: "POST", headers: json, body: JSON.stringify({ cohort: cohort.code, name: "Learner" }) });
+  if (join.status !== 201) throw new Error(`POST /api/sessions: ${join.status} ${await join.text()}`);
+  const { id } = (await join.json()) as { id: string };
+  const step = 2; // hello-world: passes once a container was made from the image
+  const browser = await launchChromium();
+  const samples: number[] = [];
+  try {
+    const made = await server.exec(id, ["docker", "pull", "-q", "hello-world"]);
+    if (made.exitCode !== 0) throw new Error(`docker pull hello-world: ${made.stderr}`);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    if (mode === "poll") await context.addInitScript("delete window.EventSource");
+    const page = await context.newPage();
+    await page.goto(new URL(cohort.dashboardPath, server.url).toString());
+    await page.locator(`[data-updates="${mode}"]`).waitFor({ state: "attached", timeout: 30_000 });
+    await page.locator('[data-testid="attendee-checks"]').waitFor({ timeout: 60_000 });
+    await page.evaluate(`(() => {
+      const seen = () => {
+        const square = document.querySelectorAll('[data-testid="attendee-checks"] [data-state]')[${step - 1}];
+        if (square && square.dataset.state === window.__want && window.__shownAt === undefined) window.__shownAt = Date.now();
+      };
+      new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
+    })()`);
+    for (let i = 0; i < runs; i++) {
+      const pass = i % 2 === 0;
+      const cmd = pass ? ["docker", "create", "--name", "bench-hello", "hello-world"] : ["docker", "rm", "bench-hello"];
+      const r = await server.exec(id, cmd);
+      if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")}: ${r.stderr}`);
+      await page.evaluate(`window.__want = "${pass ? "passed" : "failed"}"; window.__shownAt = undefined`);
+      const check = await server.api(`/api/sessions/${id}/workshop/steps/${step}/check`, { method: "POST" });
+      const answeredAt = Date.now();
+      const result = (await check.json()) as { passed?: boolean };
+      if (check.status !== 200 || result.passed !== pass) throw new Error(`check ${check.status}: ${JSON.stringify(result)}`);
+      await page.waitForFunction("window.__shownAt !== undefined", null, { timeout: 30_000 });
+      samples.push((await page.evaluate<number>("window.__shownAt")) - answeredAt);
+    }
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.api(`/api/sessions/${id}`, { method: "DELETE" });
+  }
+  return samples;
+}
