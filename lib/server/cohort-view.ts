@@ -7,18 +7,17 @@ export async function cohortDashboard(id: string): Promise<CohortDashboard> {
   const { manager, workshops } = getContext();
   const cohort = await workshops.cohorts.byId(id);
   const workshop = await workshops.catalog.get(cohort.workshop);
-  const attendees = await Promise.all(
-    cohort.attendees.map(async (a): Promise<AttendeeView> => {
-      let active = true;
-      try {
-        manager.sessionOf(a.sessionId);
-      } catch {
-        active = false;
-      }
-      const run = active ? await workshops.runs.get(a.sessionId).catch(() => undefined) : undefined;
-      return { name: a.name, watchId: a.watchId, joinedAt: a.joinedAt, active, step: run?.step, checks: run?.checks ?? {} };
-    }),
-  );
+  const attendees = cohort.attendees.map((a): AttendeeView => {
+    let active = true;
+    try {
+      manager.sessionOf(a.sessionId);
+    } catch {
+      active = false;
+    }
+    // Never waits for a node: one that cannot be reached must not hold up the whole class.
+    const run = active ? workshops.runs.peek(a.sessionId) : undefined;
+    return { name: a.name, watchId: a.watchId, joinedAt: a.joinedAt, active, step: run?.step, checks: run?.checks ?? {} };
+  });
   return {
     code: cohort.code,
     title: cohort.title,

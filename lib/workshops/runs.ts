@@ -19,6 +19,8 @@ export interface WorkshopHost {
 export const PROGRESS_FILE = "/var/lib/playground/workshop.json";
 export const CHECK_TIMEOUT_MS = 60_000;
 export const SETUP_TIMEOUT_MS = 120_000;
+/** How long a session whose node1 could not be read is left before peek() reads it again. */
+export const LOOKUP_RETRY_MS = 10_000;
 /** How much of a check's output is kept and shown. */
 const OUTPUT_CHARS = 4000;
 
@@ -33,6 +35,9 @@ export class WorkshopRuns extends EventEmitter<{ progress: [sessionId: string] }
   private readonly runs = new Map<string, Run | null>();
   /** One change at a time per session, so a setup never runs twice. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Reads of node1's saved progress under way, and when one last failed. */
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly missed = new Map<string, number>();
 
   constructor(
     private readonly host: WorkshopHost,
@@ -73,23 +78,58 @@ export class WorkshopRuns extends EventEmitter<{ progress: [sessionId: string] }
     });
   }
 
-  /** The session's progress, or undefined when it follows no workshop. */
+  /** The session's progress, or undefined when it follows no workshop (or node1 cannot be read now). */
   async get(sessionId: string): Promise<RunView | undefined> {
-    if (!this.runs.has(sessionId)) {
-      const saved = await this.host
-        .exec(sessionId, "node1", ["cat", PROGRESS_FILE], 10_000)
-        .then((r) => (r.exitCode === 0 ? (JSON.parse(r.stdout) as Run) : null))
-        .catch(() => undefined);
-      if (saved === undefined) return undefined; // the node is not reachable now: ask again later
-      if (!this.runs.has(sessionId)) this.runs.set(sessionId, saved);
+    if (!this.runs.has(sessionId)) await this.load(sessionId);
+    return this.peek(sessionId, false);
+  }
+
+  /**
+   * What is known now, without waiting, for views of many sessions at once
+   * (a class's dashboard): a session not read yet is read in the background,
+   * at most every LOOKUP_RETRY_MS while its node cannot be reached, and a
+   * 'progress' event says when it is known.
+   */
+  peek(sessionId: string, lookUp = true): RunView | undefined {
+    const retryAt = (this.missed.get(sessionId) ?? -Infinity) + LOOKUP_RETRY_MS;
+    if (lookUp && !this.runs.has(sessionId) && !this.loading.has(sessionId) && this.now() >= retryAt) {
+      void this.load(sessionId).then(() => {
+        if (this.runs.get(sessionId)) this.emit("progress", sessionId);
+      });
     }
     const run = this.runs.get(sessionId);
     return run ? publicView(run) : undefined;
   }
 
+  /** Reads the progress saved in node1, one read at a time per session. */
+  private load(sessionId: string): Promise<void> {
+    const pending = this.loading.get(sessionId);
+    if (pending) return pending;
+    const read = this.host
+      .exec(sessionId, "node1", ["cat", PROGRESS_FILE], 10_000)
+      .then((r) => (r.exitCode === 0 ? (JSON.parse(r.stdout) as Run) : null))
+      .then(
+        (saved) => {
+          if (this.loading.get(sessionId) !== read) return; // forgotten meanwhile
+          this.missed.delete(sessionId);
+          if (!this.runs.has(sessionId)) this.runs.set(sessionId, saved);
+        },
+        () => {
+          if (this.loading.get(sessionId) === read) this.missed.set(sessionId, this.now()); // not reachable now: ask again later
+        },
+      )
+      .finally(() => {
+        if (this.loading.get(sessionId) === read) this.loading.delete(sessionId);
+      });
+    this.loading.set(sessionId, read);
+    return read;
+  }
+
   forget(sessionId: string): void {
     this.runs.delete(sessionId);
     this.queues.delete(sessionId);
+    this.loading.delete(sessionId);
+    this.missed.delete(sessionId);
   }
 
   /**

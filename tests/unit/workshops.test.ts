@@ -7,7 +7,7 @@ import { loadAll } from "../../lib/workshops/catalog";
 import { Cohorts, type Cohort } from "../../lib/workshops/cohorts";
 import { parseActionHref, parseInfo } from "../../lib/workshops/info";
 import { convertMarkdown } from "../../lib/workshops/killercoda";
-import { PROGRESS_FILE, WorkshopRuns, type WorkshopHost } from "../../lib/workshops/runs";
+import { LOOKUP_RETRY_MS, PROGRESS_FILE, WorkshopRuns, type WorkshopHost } from "../../lib/workshops/runs";
 import type { Workshop } from "../../lib/workshops/types";
 
 const fixtures = join(__dirname, "..", "fixtures");
@@ -188,6 +188,47 @@ describe("progress through a workshop", () => {
     await runs.attach("s3", w);
     await assert.rejects(runs.start("s3", w, 1), { code: "setup_failed", message: /step 1 failed \(exit 1\): not yet/ });
     await assert.rejects(runs.start("s3", w, 1), { code: "setup_failed" });
+  });
+
+  test("peek never waits for a node: one that cannot be reached is read again after a while, a read one is announced", async () => {
+    const host = new FakeHost();
+    await new WorkshopRuns(host).attach("s4", lesson(), { name: "Ada" });
+    let now = 0;
+    const runs = new WorkshopRuns(host, () => now);
+    const reads: string[] = [];
+    let reachable = false;
+    const cat = host.exec.bind(host);
+    host.exec = async (sessionId, node, cmd) => {
+      if (cmd[0] === "cat") reads.push(sessionId);
+      if (!reachable) throw new Error("node1 is stopped");
+      return cat(sessionId, node, cmd);
+    };
+    const announced: string[] = [];
+    runs.on("progress", (id) => announced.push(id));
+
+    assert.equal(runs.peek("s4"), undefined, "not known yet: read in the background");
+    assert.equal(runs.peek("s4"), undefined);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(reads, ["s4"], "one read at a time");
+    now += LOOKUP_RETRY_MS - 1;
+    runs.peek("s4");
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(reads, ["s4"], "not read again so soon after failing");
+
+    reachable = true;
+    now += 1;
+    assert.equal(runs.peek("s4"), undefined);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(announced, ["s4"]);
+    assert.equal(runs.peek("s4")?.name, "Ada");
+    assert.equal(reads.length, 2, "known: not read again");
+
+    // A learner's own request waits for the read, whenever the last one failed; two at once read once.
+    const other = new WorkshopRuns(host, () => now);
+    const [a, b] = await Promise.all([other.get("s4"), other.get("s4")]);
+    assert.equal(a?.name, "Ada");
+    assert.equal(b?.name, "Ada");
+    assert.equal(reads.length, 3);
   });
 });
 
