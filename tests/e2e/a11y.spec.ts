@@ -99,22 +99,27 @@ const FOCUSED = `(() => {
   return { key: el.dataset.testid || el.getAttribute("aria-label") || (el.textContent || "").trim().slice(0, 30) || el.tagName, shown, own, id: el.dataset.walk };
 })()`;
 
-test("every control of the session page is reached by keyboard and shows its focus", async ({ page }) => {
-  await startWorkshop(page);
-  await page.getByTestId("docker-panel-toggle").click();
-  await expect(page.getByTestId("docker-panel")).toBeVisible();
-  // Every visible control, numbered.
+/**
+ * Numbers every visible control of the page, then walks it with Tab from the
+ * first and with Shift+Tab from the last, going on past the terminal with
+ * Escape then Tab: which controls were never reached, which showed no focus,
+ * and how often each walk went through a terminal.
+ */
+async function keyboardWalk(page: Page) {
   const controls = await page.evaluate(() => {
     const all = [...document.querySelectorAll<HTMLElement>("a[href], button:not([disabled]), input:not([disabled]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")];
     const visible = all.filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest(".xterm, .monaco-editor"));
     visible.forEach((el, i) => (el.dataset.walk = String(i)));
     return visible.map((el) => el.dataset.testid || el.getAttribute("aria-label") || (el.textContent || "").trim().slice(0, 30));
   });
+  expect(controls.length, "controls on the page").toBeGreaterThan(0);
   const reached = new Set<string>();
   const unshown: string[] = [];
   const terminalPassed = { Tab: 0, "Shift+Tab": 0 };
-  /** Walks with key until the control numbered end, or the focus leaves the page. */
-  const walk = async (key: "Tab" | "Shift+Tab", end: number) => {
+  /** Walks with key from the control numbered from until the one numbered end, or until the focus leaves the page. */
+  const walk = async (key: "Tab" | "Shift+Tab", from: number, end: number) => {
+    await page.locator(`[data-walk="${from}"]`).focus();
+    reached.add(String(from));
     for (let i = 0; i < controls.length + 5; i++) {
       await page.keyboard.press(key);
       let f = (await page.evaluate(FOCUSED)) as { key: string; shown: boolean; own: boolean; id?: string } | null;
@@ -133,21 +138,37 @@ test("every control of the session page is reached by keyboard and shows its foc
       if (f.id === String(end)) return;
     }
   };
-  await page.locator("header a").first().focus();
-  reached.add((await page.locator("header a").first().getAttribute("data-walk")) ?? "");
-  await walk("Tab", controls.length - 1);
-  // From the end of the page backwards.
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.evaluate(() => {
-    const last = [...document.querySelectorAll<HTMLElement>("[data-walk]")].at(-1)!;
-    last.focus();
-  });
-  reached.add(String(controls.length - 1));
-  await walk("Shift+Tab", 0);
-  expect(terminalPassed, "the walk went through the terminal once each way").toEqual({ Tab: 1, "Shift+Tab": 1 });
-  const missed = controls.filter((_, i) => !reached.has(String(i)));
-  expect(missed, "controls Tab and Shift+Tab never reached").toEqual([]);
-  expect([...new Set(unshown)], "controls focused with no visible focus").toEqual([]);
+  await walk("Tab", 0, controls.length - 1);
+  await walk("Shift+Tab", controls.length - 1, 0);
+  return { missed: controls.filter((_, i) => !reached.has(String(i))), unshown: [...new Set(unshown)], terminalPassed };
+}
+
+test("every control of the session page is reached by keyboard and shows its focus", async ({ page }) => {
+  await startWorkshop(page);
+  await page.getByTestId("docker-panel-toggle").click();
+  await expect(page.getByTestId("docker-panel")).toBeVisible();
+  const walked = await keyboardWalk(page);
+  expect(walked.terminalPassed, "the walk went through the terminal once each way").toEqual({ Tab: 1, "Shift+Tab": 1 });
+  expect(walked.missed, "controls Tab and Shift+Tab never reached").toEqual([]);
+  expect(walked.unshown, "controls focused with no visible focus").toEqual([]);
+});
+
+test("every control of the landing page, the workshops, a class's join page and its dashboard is reached by keyboard", async ({ page }) => {
+  const res = await page.request.post("/api/cohorts", { data: { workshop: "kc-web-server", title: "Walked group" } });
+  const cohort = (await res.json()) as { joinPath: string; dashboardPath: string };
+  const pages: [path: string, ready: string][] = [
+    ["/", "start-session"],
+    ["/workshops", "workshop-kc-web-server"],
+    [cohort.joinPath, "class-name"],
+    [cohort.dashboardPath, "dashboard-title"],
+  ];
+  for (const [path, ready] of pages) {
+    await page.goto(path);
+    await expect(page.getByTestId(ready)).toBeVisible();
+    const walked = await keyboardWalk(page);
+    expect.soft(walked.missed, `${path}: controls Tab and Shift+Tab never reached`).toEqual([]);
+    expect.soft(walked.unshown, `${path}: controls focused with no visible focus`).toEqual([]);
+  }
 });
 
 test("the terminal keeps Tab for completion and Escape for Meta keys; Escape then Tab leaves it", async ({ page }) => {
