@@ -72,6 +72,25 @@ async function expectPanes(page: Page, want: Record<PaneId, boolean>) {
   }
 }
 
+/** No control of a pane shown runs past the pane's edges (a tab bar too wide for a narrow pane, say). */
+async function expectControlsInside(page: Page, what: string) {
+  const outside = await page.evaluate((panes) => {
+    const out: string[] = [];
+    for (const id of panes) {
+      const pane = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+      if (!pane || pane.getClientRects().length === 0) continue;
+      const box = pane.getBoundingClientRect();
+      for (const el of pane.querySelectorAll<HTMLElement>("a[href], button, input, select")) {
+        if (el.closest(".monaco-editor") || el.getClientRects().length === 0) continue;
+        const r = el.getBoundingClientRect();
+        if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`${id}: ${el.dataset.testid || el.textContent?.trim().slice(0, 20)}`);
+      }
+    }
+    return out;
+  }, Object.values(PANE));
+  expect(outside, `${what}: controls past their pane's edge`).toEqual([]);
+}
+
 test("every pane combination leaves the shell 80 columns at 1280x800, 1440x900 and 1920x1080", async ({ page }) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -91,6 +110,7 @@ test("every pane combination leaves the shell 80 columns at 1280x800, 1440x900 a
         const name = `${width}x${height}-${Object.entries(want).filter(([, on]) => on).map(([id]) => id).join("+") || "terminal"}${withFile && want.editor ? "-file" : ""}`;
         await expectPanes(page, want);
         await expectEightyColumns(page, name);
+        await expectControlsInside(page, name);
         await page.screenshot({ path: `test-results/layout/${name}.png` });
       }
     }
