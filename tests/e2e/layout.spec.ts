@@ -4,7 +4,8 @@
  * file, then with one) and the Docker panel at 1280x800, 1440x900 and
  * 1920x1080 leaves the shell at least 80 columns, as `stty size` in the node
  * says; a pane that did not fit is folded and comes back in one click. On a
- * phone the panes are tabs and the terminal has the whole width. Screenshots
+ * phone the panes are tabs and the terminal has the whole width. Beside an
+ * open file the file tree can step aside for the editor. Screenshots
  * of each go to test-results/layout/.
  */
 import type { Page } from "@playwright/test";
@@ -152,6 +153,33 @@ test("a folded pane comes back in one click, and the pane asked for last stays",
     .poll(() => page.getByTestId("editor-pane").evaluate((el) => Math.round(el.getBoundingClientRect().width)))
     .toBe(Math.round(dragged));
   await expectEightyColumns(page, "after the drag");
+});
+
+test("beside an open file the file tree steps aside: the editor's lines get its width, and it stays so after a reload", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await startWorkshop(page);
+  await setPanes(page, { lesson: false, editor: true, docker: false });
+  const bashrc = page.locator('[data-testid="tree-entry"][data-path="/root/.bashrc"]');
+  await bashrc.click();
+  await expect(page.getByTestId("editor-file")).toContainText("/root/.bashrc");
+  const editorWidth = () => page.locator(".monaco-editor").first().evaluate((el) => el.getBoundingClientRect().width);
+  const before = await editorWidth();
+  const toggle = page.getByTestId("editor-tree-toggle");
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  await toggle.click();
+  await expect(page.getByTestId("editor-tree")).toBeHidden();
+  await expect.poll(editorWidth).toBeGreaterThan(before + 200);
+  await expectEightyColumns(page, "with the tree hidden");
+  await page.screenshot({ path: "test-results/layout/1280x800-editor-file-no-tree.png" });
+
+  // Kept per browser; the file is opened again with edit FILE, the tree hidden still.
+  await page.reload();
+  await expect(page.getByTestId("terminal-status")).toHaveText("connected", { timeout: 30_000 });
+  await run(page, "edit /root/.bashrc");
+  await expect(page.getByTestId("editor-file")).toContainText("/root/.bashrc");
+  await expect(page.getByTestId("editor-tree")).toBeHidden();
+  await page.getByTestId("editor-tree-toggle").click();
+  await expect(bashrc).toBeVisible();
 });
 
 test("on a phone the panes are tabs, the terminal has the whole width, and the header is one line", async ({ page }) => {

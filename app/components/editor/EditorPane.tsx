@@ -264,10 +264,18 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
 
   const errors = problems.filter((p) => p.severity === "error").length;
   const wide = !!file || !!notice;
+  // Beside an open file the tree can step aside, for the editor's lines (kept per browser).
+  const [treeShown, setTreeShown] = useState(() => typeof window === "undefined" || storedTree() !== "hidden");
+  const toggleTree = () => {
+    setTreeShown((shown) => {
+      storeTree(shown ? "hidden" : "shown");
+      return !shown;
+    });
+  };
   useEffect(() => onWide?.(wide), [wide, onWide]);
   return (
     <div className="flex h-full min-h-0" data-testid="editor-pane" data-wide={wide}>
-      <div className={`flex min-w-0 flex-col border-r border-slate-800 ${wide ? "w-56 shrink-0" : "flex-1"}`}>
+      <div data-testid="editor-tree" className={`min-w-0 flex-col border-r border-slate-800 ${wide ? `w-56 shrink-0 ${treeShown ? "flex" : "hidden"}` : "flex flex-1"}`}>
         <div className="min-h-0 flex-1">
         <FileTree
           sessionId={sessionId}
@@ -295,6 +303,17 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
       </div>
       <div className={`min-w-0 flex-1 flex-col ${wide ? "flex" : "hidden"}`}>
         <div className="flex flex-wrap items-center gap-2 border-b border-slate-800 px-2 py-1 text-sm">
+          <button
+            type="button"
+            data-testid="editor-tree-toggle"
+            aria-pressed={treeShown}
+            aria-label="File tree"
+            title={treeShown ? "Hide the file tree" : "Show the file tree"}
+            onClick={toggleTree}
+            className="rounded px-1.5 py-0.5 font-mono text-slate-400 hover:bg-slate-800 hover:text-slate-200"
+          >
+            {treeShown ? "◂" : "▸"}
+          </button>
           <span className="min-w-0 flex-1 truncate font-mono text-slate-300" data-testid="editor-file">
             {file ? file.path : "Open a file from the tree, or type edit FILE in the terminal"}
             {dirty && (
@@ -377,4 +396,22 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
       </div>
     </div>
   );
+}
+
+const TREE_KEY = "playground.editor.tree";
+
+function storedTree(): string | null {
+  try {
+    return localStorage.getItem(TREE_KEY);
+  } catch {
+    return null; // storage disabled: the tree is shown
+  }
+}
+
+function storeTree(value: "shown" | "hidden") {
+  try {
+    localStorage.setItem(TREE_KEY, value);
+  } catch {
+    // not kept: it lasts as long as the page
+  }
 }
