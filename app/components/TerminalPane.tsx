@@ -657,7 +657,8 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
         {menu && <ContextMenu x={menu.x} y={menu.y} entries={menuEntries} onClose={closeMenu} />}
       </div>
       <div className="flex h-5 shrink-0 items-center justify-end gap-1.5 font-mono text-[11px] text-slate-400">
-        <span id={hintId} data-testid="terminal-leave-hint" className={`mr-auto truncate ${typing ? "" : "sr-only"}`}>
+        {/* Not shown on a touch screen, which has no Tab key; still read out there. */}
+        <span id={hintId} data-testid="terminal-leave-hint" className={`mr-auto truncate ${typing ? "pointer-coarse:hidden" : "sr-only"}`}>
           {readOnly ? "Tab leaves the terminal" : "Esc then Tab leaves the terminal"}
         </span>
         <span

@@ -222,3 +222,17 @@ test("on a phone the panes are tabs, the terminal has the whole width, and the h
   const shell = await shellSize(page);
   expect(shell.cols).toBeGreaterThanOrEqual(40);
 });
+
+test("on a touch screen the terminal does not show the Esc then Tab hint (no Tab key), but still describes it", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+  const page = await context.newPage();
+  await startWorkshop(page);
+  await page.getByTestId("pane-tab-terminal").click();
+  await page.locator(".xterm-helper-textarea").focus();
+  const hint = page.getByTestId("terminal-leave-hint");
+  await expect(hint).not.toHaveClass(/sr-only/); // the terminal has the focus
+  await expect(hint).toBeHidden();
+  const described = await page.locator(".xterm-helper-textarea").getAttribute("aria-describedby");
+  expect(await hint.getAttribute("id")).toBe(described);
+  await context.close();
+});
