@@ -68,8 +68,11 @@ async function expectPanes(page: Page, want: Record<PaneId, boolean>) {
     if (!want[id]) {
       await expect(pane).toBeHidden();
       await expect(unfold).toHaveCount(0);
-    } else if (await pane.isVisible()) await expect(unfold).toHaveCount(0);
-    else await expect(unfold).toBeVisible();
+    } else {
+      // One or the other, once the pane has loaded (the editor's code comes when it is first opened).
+      const where = async () => ((await pane.isVisible()) ? "shown" : "") + ((await unfold.isVisible()) ? "folded" : "");
+      await expect.poll(where, { message: `${id}: shown or folded` }).toMatch(/^(shown|folded)$/);
+    }
   }
 }
 
