@@ -68,11 +68,15 @@ test("the terminal's text in both themes: every ANSI colour, 256 colours, black 
       "for c in 16 17 52 58 100 184 226 231 236 244 250; do printf '\\e[38;5;%sm p%s \\e[0m' $c $c; done; printf '\\e[30;40m hidden? \\e[0m\\n'",
   );
   await page.keyboard.press("Enter");
-  await expect.poll(() => terminalText(page)).toMatch(/hidden\? *\n/);
+  // Drawn, not only in the buffer.
+  await expect(page.locator(".xterm-rows")).toContainText(/p250 +hidden\?/);
   await expectNoSerious(page, "dark terminal printing every colour");
   await page.locator(".xterm").first().screenshot({ path: "test-results/a11y/terminal-dark.png" });
   await page.getByTestId("term-theme").click();
   await expect(page.locator("[data-theme]").first()).toHaveAttribute("data-theme", "light");
+  await expect.poll(() => page.evaluate(() => window.__playgroundTerm?.options.theme?.background)).toBe("#f8fafc");
+  // xterm draws the rows again (their contrast-adjusted colours too) at the next animation frame.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   await expectNoSerious(page, "light terminal printing every colour");
   await page.locator(".xterm").first().screenshot({ path: "test-results/a11y/terminal-light.png" });
 });
