@@ -85,7 +85,7 @@ async function main() {
   const workshops = {
     catalog: new WorkshopCatalog([join(__dirname, "lib", "workshops", "library"), ...config.lessonDirs.map((d) => resolve(d))], log),
     runs: new WorkshopRuns({
-      exec: (id, node, cmd, timeoutMs) => manager.exec(id, node, cmd, timeoutMs),
+      exec: (id, node, cmd, timeoutMs, opts) => manager.exec(id, node, cmd, timeoutMs, opts),
       writeFile: async (id, node, path, content) => {
         await manager.writeFile(id, node, path, Readable.from([content]), content.length);
       },

@@ -305,8 +305,8 @@ export class SessionManager extends EventEmitter<SessionManagerEvents> {
     return this.nodes.nodeAddress(id, name);
   }
 
-  exec(id: string, name: string, cmd: string[], timeoutMs?: number): Promise<ExecResult> {
-    return this.nodes.exec(id, name, cmd, timeoutMs);
+  exec(id: string, name: string, cmd: string[], timeoutMs?: number, opts?: { background?: boolean }): Promise<ExecResult> {
+    return this.nodes.exec(id, name, cmd, timeoutMs, opts);
   }
 
   /** Adds the next free node (node1..nodeN); it starts in the background. */

@@ -54,9 +54,10 @@ export class NodeOperations {
     return node.ip;
   }
 
-  async exec(id: string, name: string, cmd: string[], timeoutMs?: number): Promise<ExecResult> {
+  /** `background`: the server's own read (a class dashboard's), which does not keep an idle session alive. */
+  async exec(id: string, name: string, cmd: string[], timeoutMs?: number, { background = false } = {}): Promise<ExecResult> {
     const session = this.registry.control(id);
-    session.lastSeen = this.deps.now();
+    if (!background) session.lastSeen = this.deps.now();
     const limit = timeoutMs ?? this.deps.opts.defaultExecTimeoutMs ?? 30_000;
     const started = this.deps.now();
     await this.readyNode(id, name, limit);

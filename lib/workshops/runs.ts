@@ -10,8 +10,11 @@ import { NoWorkshopError, SetupFailedError, StepNotFoundError } from "./errors";
 import type { CheckResult, RunView, Workshop } from "./types";
 
 export interface WorkshopHost {
-  /** Runs in a ready node (waits for it); `sessionId` is the session's own id. */
-  exec(sessionId: string, node: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Runs in a ready node (waits for it); `sessionId` is the session's own id.
+   * `background`: not the learner's doing, so it does not keep an idle session alive.
+   */
+  exec(sessionId: string, node: string, cmd: string[], timeoutMs: number, opts?: { background?: boolean }): Promise<ExecResult>;
   writeFile(sessionId: string, node: string, path: string, content: Buffer): Promise<void>;
 }
 
@@ -106,7 +109,7 @@ export class WorkshopRuns extends EventEmitter<{ progress: [sessionId: string] }
     const pending = this.loading.get(sessionId);
     if (pending) return pending;
     const read = this.host
-      .exec(sessionId, "node1", ["cat", PROGRESS_FILE], 10_000)
+      .exec(sessionId, "node1", ["cat", PROGRESS_FILE], 10_000, { background: true })
       .then((r) => (r.exitCode === 0 ? (JSON.parse(r.stdout) as Run) : null))
       .then(
         (saved) => {

@@ -128,6 +128,18 @@ describe("time", () => {
     await assert.rejects(t.manager.extend(view.id), { code: "extend_limit", status: 409 });
   });
 
+  test("the server's own background reads do not keep an idle session alive; a learner's exec does", async () => {
+    const a = await readySession(t);
+    const b = await readySession(t);
+    t.advance(15_000);
+    await t.manager.exec(a.id, "node1", ["cat", "/x"], 1000, { background: true });
+    await t.manager.exec(b.id, "node1", ["cat", "/x"], 1000);
+    t.advance(5_000);
+    assert.equal(await t.manager.reap(), 1);
+    assert.throws(() => t.manager.get(a.id), { code: "session_not_found" });
+    assert.equal(t.manager.get(b.id).id, b.id);
+  });
+
   test("a session nobody has open ends after the idle timeout; an open one does not", async () => {
     const idle = await readySession(t);
     const watched = await readySession(t);
