@@ -298,6 +298,16 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
     term.textarea?.setAttribute("aria-describedby", hintId);
     fit.fit();
     window.__playgroundTerm = term;
+    /**
+     * The shell is there: the keyboard goes to it, unless the person has it
+     * somewhere else on the page (the editor, the file tree, the lesson).
+     * The terminal's own area (its toolbar, a stopped node's Restart) is its.
+     */
+    const takeFocus = () => {
+      const active = document.activeElement;
+      const area = container.closest("main") ?? container;
+      if (!active || active === document.body || area.contains(active)) term.focus();
+    };
 
     let socket: WebSocket | null = null;
     let disposed = false;
@@ -387,7 +397,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
           // A stopped node or engine is shown by the page, with its Restart button.
           if (msg.state === "ready" || msg.state === "stopped") {
             setBanner(null);
-            term.focus();
+            takeFocus();
           } else {
             setBanner({ kind: msg.state === "failed" ? "error" : "status", text: msg.message });
           }
@@ -426,7 +436,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
         // A resize that arrives together with the first prompt can be lost: say it again.
         clearTimeout(resizeTimer);
         resizeTimer = setTimeout(() => sendDesired(true), 100);
-        term.focus();
+        takeFocus();
       };
       ws.onmessage = (ev: MessageEvent<ArrayBuffer | string>) => {
         attempt = 0;
@@ -523,14 +533,20 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
     observer.observe(container);
 
     live.current = { term, search, layout, announceSize: () => sendDesired(true), input };
-    if (inputRef) inputRef.current = input;
+    /** What the page types (a lesson's Run): after an Escape still held back. */
+    const typed = (data: string) => {
+      escapeThenTab.flush();
+      input(data);
+    };
+    if (inputRef) inputRef.current = typed;
     connect();
 
     return () => {
       disposed = true;
       live.current = null;
-      if (inputRef?.current === input) inputRef.current = null;
+      if (inputRef?.current === typed) inputRef.current = null;
       escapeThenTab.flush();
+      setTyping(false); // a focused textarea taken away fires no blur
       clearTimeout(retryTimer);
       clearTimeout(resizeTimer);
       clearTimeout(settleTimer);

@@ -107,6 +107,17 @@ test("Ctrl+Escape and Ctrl+Tab are keys like any other", () => {
   assert.deepEqual(sent, ["\x1b", "\x1b", "\t"]);
 });
 
+test("a key that makes no data (a paste shortcut) sends the held Escape at its keydown, before what it does", () => {
+  const { sent, keys, press } = setup();
+  press("Escape", "\x1b");
+  assert.equal(keys.keydown(key("Shift")), "type");
+  assert.deepEqual(sent, [], "Shift alone keeps it held");
+  assert.equal(keys.keydown(key("V", { ctrlKey: true })), "type");
+  assert.deepEqual(sent, ["\x1b"]);
+  keys.data("pasted"); // the clipboard's text, later
+  assert.deepEqual(sent, ["\x1b", "pasted"]);
+});
+
 test("flush sends what is held, once", () => {
   const { sent, keys, press } = setup();
   press("Escape", "\x1b");

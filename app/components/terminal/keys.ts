@@ -19,8 +19,15 @@ export function shortcutOf(ev: KeyboardEvent): Shortcut | null {
   }
 }
 
-/** How long an Escape waits for the Tab that would take the focus out of the terminal. */
-export const ESCAPE_HOLD_MS = 500;
+/**
+ * How long an Escape waits for the Tab that would take the focus out of the
+ * terminal: time to find the Tab key, about what curses programs wait after
+ * an Escape themselves (ESCDELAY).
+ */
+export const ESCAPE_HOLD_MS = 1000;
+
+/** Keys that only modify the next one: Shift+Tab starts with Shift. */
+const MODIFIERS = new Set(["Shift", "Control", "Alt", "Meta", "AltGraph", "CapsLock"]);
 
 type Key = Pick<KeyboardEvent, "key" | "ctrlKey" | "altKey" | "metaKey">;
 type Timers = { set: (fn: () => void, ms: number) => unknown; clear: (handle: unknown) => void };
@@ -54,6 +61,8 @@ export class EscapeThenTab {
       this.held = undefined; // dropped: the shell never sees it
       return "leave";
     }
+    // Any other key sends it now, before whatever that key does (a paste shortcut, say).
+    if (!MODIFIERS.has(ev.key)) this.flush();
     this.escapeDown = ev.key === "Escape" && plain;
     return "type";
   }
