@@ -235,6 +235,14 @@ export default function SessionScreen({ id }: { id: string }) {
   /** When each pane was last asked for: the latest stays when they do not all fit. */
   const [askedAt, setAskedAt] = useState<Record<PaneId, number>>({ docker: 0, editor: 1, lesson: 2 });
   const ask = useCallback((id: PaneId) => setAskedAt((prev) => ({ ...prev, [id]: Math.max(prev.lesson, prev.editor, prev.docker) + 1 })), []);
+  /** A file opened in the editor is the editor asked for: a lesson that loads after it does not fold it. */
+  const onEditorWide = useCallback(
+    (wide: boolean) => {
+      setEditorWide(wide);
+      if (wide) ask("editor");
+    },
+    [ask],
+  );
   const [windowWidth, setWindowWidth] = useState(() => (typeof window === "undefined" ? 1280 : window.innerWidth));
   useEffect(() => {
     const onResize = () => setWindowWidth(window.innerWidth);
@@ -531,7 +539,7 @@ export default function SessionScreen({ id }: { id: string }) {
             readOnly={!control}
             request={editorRequest}
             onRun={(command) => terminalInput.current?.(`${command}\r`)}
-            onWide={setEditorWide}
+            onWide={onEditorWide}
           />
         </section>
       )}

@@ -149,9 +149,9 @@ test("a folded pane comes back in one click, and the pane asked for last stays",
   const dragged = await page.getByTestId("editor-pane").evaluate((el) => el.getBoundingClientRect().width);
   await page.reload();
   await expect(page.getByTestId("terminal-status")).toHaveText("connected", { timeout: 30_000 });
-  // The editor was left open; its file is opened again, and the editor asked for again over the lesson.
+  // The editor was left open; opening its file again asks for it over the lesson, which comes back folded.
   await page.locator('[data-testid="tree-entry"][data-path="/root/.bashrc"]').click();
-  await page.getByTestId("unfold-editor").click();
+  await expect(page.getByTestId("unfold-lesson")).toBeVisible();
   await expect
     .poll(() => page.getByTestId("editor-pane").evaluate((el) => Math.round(el.getBoundingClientRect().width)))
     .toBe(Math.round(dragged));
@@ -175,13 +175,20 @@ test("beside an open file the file tree steps aside: the editor's lines get its 
   await expectEightyColumns(page, "with the tree hidden");
   await page.screenshot({ path: "test-results/layout/1280x800-editor-file-no-tree.png" });
 
-  // Kept per browser; the file is opened again with edit FILE, the tree hidden still.
+  // Kept per browser. With no file the tree is all there is; a file opened from it by keyboard
+  // takes the tree's place and the keyboard with it.
   await page.reload();
   await expect(page.getByTestId("terminal-status")).toHaveText("connected", { timeout: 30_000 });
-  await run(page, "edit /root/.bashrc");
+  await bashrc.focus();
+  await page.keyboard.press("Enter");
   await expect(page.getByTestId("editor-file")).toContainText("/root/.bashrc");
   await expect(page.getByTestId("editor-tree")).toBeHidden();
+  await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
   await page.getByTestId("editor-tree-toggle").click();
+  await expect(bashrc).toBeVisible();
+  // edit FILE in the terminal opens the next one, the tree shown now.
+  await run(page, "edit /root/.profile");
+  await expect(page.getByTestId("editor-file")).toContainText("/root/.profile");
   await expect(bashrc).toBeVisible();
 });
 

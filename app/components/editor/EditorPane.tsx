@@ -264,8 +264,15 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
 
   const errors = problems.filter((p) => p.severity === "error").length;
   const wide = !!file || !!notice;
-  // Beside an open file the tree can step aside, for the editor's lines (kept per browser).
+  // Beside an open file the tree can step aside, for the editor's lines (kept per browser); with no file it is all there is.
   const [treeShown, setTreeShown] = useState(() => typeof window === "undefined" || storedTree() !== "hidden");
+  /** Set when a file opened from the tree takes the tree's place: the editor gets the focus once shown. */
+  const focusOnOpen = useRef(false);
+  useEffect(() => {
+    if (!file || !focusOnOpen.current) return;
+    focusOnOpen.current = false;
+    editorRef.current?.focus();
+  }, [file]);
   const toggleTree = () => {
     setTreeShown((shown) => {
       storeTree(shown ? "hidden" : "shown");
@@ -275,7 +282,7 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
   useEffect(() => onWide?.(wide), [wide, onWide]);
   return (
     <div className="flex h-full min-h-0" data-testid="editor-pane" data-wide={wide}>
-      <div data-testid="editor-tree" className={`min-w-0 flex-col border-r border-slate-800 ${wide ? `w-56 shrink-0 ${treeShown ? "flex" : "hidden"}` : "flex flex-1"}`}>
+      <div data-testid="editor-tree" className={`min-w-0 flex-col border-r border-slate-800 ${wide ? `w-56 shrink-0 ${treeShown || !file ? "flex" : "hidden"}` : "flex flex-1"}`}>
         <div className="min-h-0 flex-1">
         <FileTree
           sessionId={sessionId}
@@ -284,7 +291,11 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
           selected={file?.path}
           readOnly={readOnly}
           refreshKey={refreshKey}
-          onOpen={(path) => void open(path)}
+          onOpen={(path) => {
+            // The tree steps aside as the file opens: the keyboard goes to the file, not to nowhere.
+            focusOnOpen.current = !treeShown;
+            void open(path);
+          }}
           onChanged={(change) => {
             const current = fileRef.current;
             if (!current) return;
