@@ -84,7 +84,7 @@ export class WorkshopRuns extends EventEmitter<{ progress: [sessionId: string] }
   /** The session's progress, or undefined when it follows no workshop (or node1 cannot be read now). */
   async get(sessionId: string): Promise<RunView | undefined> {
     if (!this.runs.has(sessionId)) await this.load(sessionId);
-    return this.peek(sessionId, false);
+    return this.known(sessionId);
   }
 
   /**
@@ -93,13 +93,17 @@ export class WorkshopRuns extends EventEmitter<{ progress: [sessionId: string] }
    * at most every LOOKUP_RETRY_MS while its node cannot be reached, and a
    * 'progress' event says when it is known.
    */
-  peek(sessionId: string, lookUp = true): RunView | undefined {
+  peek(sessionId: string): RunView | undefined {
     const retryAt = (this.missed.get(sessionId) ?? -Infinity) + LOOKUP_RETRY_MS;
-    if (lookUp && !this.runs.has(sessionId) && !this.loading.has(sessionId) && this.now() >= retryAt) {
+    if (!this.runs.has(sessionId) && !this.loading.has(sessionId) && this.now() >= retryAt) {
       void this.load(sessionId).then(() => {
         if (this.runs.get(sessionId)) this.emit("progress", sessionId);
       });
     }
+    return this.known(sessionId);
+  }
+
+  private known(sessionId: string): RunView | undefined {
     const run = this.runs.get(sessionId);
     return run ? publicView(run) : undefined;
   }

@@ -5,6 +5,7 @@ import { lint } from "@/lib/lint";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api";
 import { languageOf, parentOf, readPath, saveFile } from "./api";
+import { readStored, writeStored } from "../storage";
 import FileTree from "./FileTree";
 import { monaco, registerDockerfileSupport } from "./monaco";
 
@@ -40,6 +41,8 @@ interface OpenFile {
 
 const ROOT = "/root";
 const LINT_DELAY_MS = 250;
+/** Whether the file tree stands beside an open file: "hidden" or "shown". */
+const TREE_KEY = "playground.editor.tree";
 
 /** A word for the shell: single-quoted unless it is plainly safe. */
 export const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -265,7 +268,7 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
   const errors = problems.filter((p) => p.severity === "error").length;
   const wide = !!file || !!notice;
   // Beside an open file the tree can step aside, for the editor's lines (kept per browser); with no file it is all there is.
-  const [treeShown, setTreeShown] = useState(() => typeof window === "undefined" || storedTree() !== "hidden");
+  const [treeShown, setTreeShown] = useState(() => typeof window === "undefined" || readStored(TREE_KEY) !== "hidden");
   /** Set when a file opened from the tree takes the tree's place: the editor gets the focus once shown. */
   const focusOnOpen = useRef(false);
   useEffect(() => {
@@ -275,7 +278,7 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
   }, [file]);
   const toggleTree = () => {
     setTreeShown((shown) => {
-      storeTree(shown ? "hidden" : "shown");
+      writeStored(TREE_KEY, shown ? "hidden" : "shown");
       return !shown;
     });
   };
@@ -409,20 +412,3 @@ export default function EditorPane({ sessionId, node, readOnly, request, onRun, 
   );
 }
 
-const TREE_KEY = "playground.editor.tree";
-
-function storedTree(): string | null {
-  try {
-    return localStorage.getItem(TREE_KEY);
-  } catch {
-    return null; // storage disabled: the tree is shown
-  }
-}
-
-function storeTree(value: "shown" | "hidden") {
-  try {
-    localStorage.setItem(TREE_KEY, value);
-  } catch {
-    // not kept: it lasts as long as the page
-  }
-}
