@@ -47,8 +47,13 @@ export class Provisioner {
     const { runtime, now, log, events } = this.deps;
     const nodeLabels = labels(this.deps, session, pooled);
     const started = now();
+    if (first) {
+      session.network = runtime.createNetwork(session.id, nodeLabels);
+      session.network.catch(() => {}); // reported through node1's status, and each added node's
+    }
     try {
-      if (first) await runtime.createNetwork(session.id, nodeLabels);
+      // A workshop of several nodes adds them at once, while node1 may still be making the network.
+      await session.network;
       node.message = "starting the node";
       const { ip } = await runtime.startNode({ sessionId: session.id, name: node.name, labels: nodeLabels }, (message) => {
         node.message = message;

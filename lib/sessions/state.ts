@@ -66,6 +66,8 @@ export interface Session {
   nodes: Map<string, NodeState>;
   /** Settles when provisioning has finished, however it ended. */
   provisioned: Promise<void>;
+  /** Resolves when the session's network exists: nodes added while node1 makes it wait for it. */
+  network: Promise<void>;
   ending?: Promise<void>;
   /** Open browser tabs, by client id, with how many sockets each has open. */
   participants: Map<string, Participant & { sockets: number }>;
@@ -118,6 +120,7 @@ export function newSession(clock: () => number, id: string, watchId: string, exp
     expiresAt,
     nodes: new Map(),
     provisioned: Promise.resolve(),
+    network: Promise.resolve(),
     participants: new Map(),
     lastSeen: now,
   };

@@ -34,6 +34,8 @@ export class FakeRuntime implements SandboxRuntime {
   failStart?: Error;
   /** When set, startNode waits for this promise. */
   startGate?: Promise<void>;
+  /** When set, createNetwork waits for this promise. */
+  networkGate?: Promise<void>;
 
   /** Nodes being watched ("session/node") and what each watch reports to. */
   readonly watchers = new Map<string, (event: NodeEvent) => void>();
@@ -85,10 +87,13 @@ export class FakeRuntime implements SandboxRuntime {
   }
 
   async createNetwork(sessionId: string, _labels: SandboxLabels) {
+    if (this.networkGate) await this.networkGate;
     this.networks.add(sessionId);
   }
 
   async startNode(spec: NodeSpec, onProgress: (m: string) => void) {
+    // As the engine answers a container created on a network it does not have.
+    if (!this.networks.has(spec.sessionId)) throw new Error(`(HTTP code 404) no such container - network of ${spec.sessionId} not found`);
     onProgress("starting the Docker engine inside the node");
     if (this.startGate) await this.startGate;
     if (this.failStart) throw this.failStart;

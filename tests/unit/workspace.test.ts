@@ -98,6 +98,33 @@ describe("nodes", () => {
     await assert.rejects(t.manager.removeNode(view.id, "node7"), { code: "node_not_found" });
   });
 
+  test("a node added while node1 is still making the session's network waits for the network", async () => {
+    // A workshop of two nodes asks for node2 as soon as the session exists (app/api/sessions/route.ts).
+    let open!: () => void;
+    t.runtime.networkGate = new Promise((r) => (open = r));
+    const view = await t.manager.create("c");
+    t.manager.addNode(view.id);
+    await new Promise((r) => setImmediate(r));
+    open();
+    await t.manager.readyNode(view.id, "node2", 1000);
+    assert.deepEqual(t.manager.get(view.id).nodes.map((n) => [n.name, n.status]), [
+      ["node1", "ready"],
+      ["node2", "ready"],
+    ]);
+  });
+
+  test("a node added while the session's network fails fails too, with node1", async () => {
+    let fail!: (e: Error) => void;
+    t.runtime.networkGate = new Promise((_, reject) => (fail = reject));
+    const view = await t.manager.create("c");
+    t.manager.addNode(view.id);
+    fail(new Error("no address pool is free on 172.17.0.0"));
+    await assert.rejects(t.manager.readyNode(view.id, "node2", 1000), { code: "node_not_ready" });
+    const nodes = t.manager.get(view.id).nodes;
+    assert.deepEqual(nodes.map((n) => n.status), ["failed", "failed"]);
+    assert.doesNotMatch(nodes[1]!.message ?? "", /172/);
+  });
+
   test("a node that fails to start is removed and reported; the session goes on", async () => {
     const view = await readySession(t);
     t.runtime.failStart = new Error("no space left on /host/disk");
