@@ -22,6 +22,7 @@ import {
 import Countdown from "./Countdown";
 import SessionGone, { type GoneReason } from "./SessionGone";
 import { Spinner } from "./StartButton";
+import { readStored, writeStored } from "./storage";
 import { DropZone, FilesMenu, UploadStatus, useUploader } from "./workspace/Files";
 import NodeStopped from "./workspace/NodeStopped";
 import NodeTabs from "./workspace/NodeTabs";
@@ -74,11 +75,13 @@ const HANDLE_WIDTH = 4;
 /** Narrower windows show one pane at a time, with a tab bar. */
 const TABS_BELOW = 900;
 const WIDTHS_KEY = "playground.pane-widths";
+const EDITOR_KEY = "playground-editor";
+const PANEL_KEY = "playground-docker-panel";
 type Tab = PaneId | "terminal";
 
 function savedWidths(): Partial<Record<PaneId, number>> {
   try {
-    const saved = JSON.parse(localStorage.getItem(WIDTHS_KEY) ?? "{}") as Record<string, unknown>;
+    const saved = JSON.parse(readStored(WIDTHS_KEY) ?? "{}") as Record<string, unknown>;
     const out: Partial<Record<PaneId, number>> = {};
     for (const id of ["lesson", "editor", "docker"] as const) {
       const w = saved[id];
@@ -198,7 +201,7 @@ export default function SessionScreen({ id }: { id: string }) {
         // On a narrow screen, the lesson is what to read first.
         setTabState((t) => (t.chosen ? t : { tab: "lesson", chosen: false }));
         // The lesson takes the room the Docker panel would: closed unless asked for.
-        if (!localStorage.getItem("playground-docker-panel")) setPanelOpen(false);
+        if (!readStored(PANEL_KEY)) setPanelOpen(false);
       },
       () => {},
     );
@@ -213,10 +216,10 @@ export default function SessionScreen({ id }: { id: string }) {
   // Read at the first render in the browser (the server renders "Loading session…", which uses neither).
   const [panelOpen, setPanelOpen] = useState(() => {
     if (typeof window === "undefined") return false;
-    const saved = localStorage.getItem("playground-docker-panel");
+    const saved = readStored(PANEL_KEY);
     return saved ? saved === "open" : window.innerWidth >= 1200;
   });
-  const [editorOpen, setEditorOpen] = useState(() => typeof window !== "undefined" && localStorage.getItem("playground-editor") === "open");
+  const [editorOpen, setEditorOpen] = useState(() => typeof window !== "undefined" && readStored(EDITOR_KEY) === "open");
   /** The editor has a file open (until then it is only its tree). */
   const [editorWide, setEditorWide] = useState(false);
   /** Widths the person dragged, kept per browser. */
@@ -224,11 +227,7 @@ export default function SessionScreen({ id }: { id: string }) {
   const setPaneWidth = useCallback((id: PaneId, width: number) => {
     setDragged((prev) => {
       const next = { ...prev, [id]: Math.round(width) };
-      try {
-        localStorage.setItem(WIDTHS_KEY, JSON.stringify(next));
-      } catch {
-        // storage disabled: the width lasts as long as the page
-      }
+      writeStored(WIDTHS_KEY, JSON.stringify(next));
       return next;
     });
   }, []);
@@ -263,11 +262,11 @@ export default function SessionScreen({ id }: { id: string }) {
   // Read on the client only; the terminal is never rendered on the server.
   const [query] = useState(() => (typeof window === "undefined" ? undefined : participantQuery()));
   const saveEditorOpen = (open: boolean) => {
-    localStorage.setItem("playground-editor", open ? "open" : "closed");
+    writeStored(EDITOR_KEY, open ? "open" : "closed");
     setEditorOpen(open);
   };
   const savePanelOpen = (open: boolean) => {
-    localStorage.setItem("playground-docker-panel", open ? "open" : "closed");
+    writeStored(PANEL_KEY, open ? "open" : "closed");
     setPanelOpen(open);
   };
   const nonce = useRef(0);

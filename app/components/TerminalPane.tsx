@@ -142,7 +142,7 @@ export default function TerminalPane({ sessionId, node, readOnly = false, socket
   const [typing, setTyping] = useState(false);
   const hintId = useId();
 
-  // View preferences (this component only renders in the browser: localStorage is there).
+  // View preferences (this component only renders in the browser).
   const [fontSize, setFontSize] = useState(loadFontSize);
   const [theme, setTheme] = useState<ThemeName>(loadTheme);
   const [fullscreen, setFullscreen] = useState(false);

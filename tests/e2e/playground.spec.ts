@@ -95,3 +95,51 @@ test("Start opens the session in the same page; Back shows the landing page and 
   await page.getByTestId("end-session").click();
   await expect(page.getByTestId("session-gone")).toBeVisible();
 });
+
+test("with the site's storage blocked (as the browser's 'block site data' does), the playground and a class still work", async ({ page }) => {
+  // Chromium then throws a SecurityError on any use of localStorage or sessionStorage.
+  const blockStorage = () => {
+    for (const name of ["localStorage", "sessionStorage"]) {
+      Object.defineProperty(window, name, {
+        get() {
+          throw new DOMException(`Failed to read the '${name}' property from 'Window': Access is denied for this document.`, "SecurityError");
+        },
+      });
+    }
+  };
+  await page.addInitScript(blockStorage);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+
+  await page.goto("/");
+  await page.getByTestId("start-session").click();
+  await expect(page).toHaveURL(/\/s\/[a-z0-9]{24}$/);
+  await expect.poll(() => terminalText(page)).toMatch(/node1:~# $/m);
+  await page.getByTestId("terminal").click();
+  await page.keyboard.type("echo kept-$((6*7))");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => terminalText(page)).toContain("kept-42");
+  // Every setting still works for as long as the page lasts.
+  await page.getByTestId("editor-toggle").click();
+  await expect(page.getByTestId("editor-toggle")).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("editor-tree")).toBeVisible();
+  const panel = page.getByTestId("docker-panel-toggle");
+  const panelWas = await panel.getAttribute("aria-pressed");
+  await panel.click();
+  await expect(panel).toHaveAttribute("aria-pressed", panelWas === "true" ? "false" : "true");
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+
+  const res = await page.request.post("/api/cohorts", { data: { workshop: "kc-web-server", title: "No storage" } });
+  expect(res.status()).toBe(201);
+  const cohort = (await res.json()) as { joinPath: string };
+  await page.goto(cohort.joinPath);
+  await expect(page.getByTestId("class-title")).toHaveText("No storage");
+  await page.getByTestId("class-name").fill("Ana");
+  await page.getByTestId("class-join").click();
+  await expect(page).toHaveURL(/\/s\/[a-z0-9]{24}/);
+  await expect(page.getByTestId("lesson-step-title")).toHaveText("Introduction", { timeout: 60_000 });
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-gone")).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { ApiError, createSession, fetchJoin, fetchSession, messageOf, sessionPage } from "../api";
 import { Spinner } from "../StartButton";
+import { readStored, removeStored, writeStored } from "../storage";
 
 type Info = { title: string; workshop?: WorkshopSummary; seatsLeft: number };
 
@@ -20,10 +21,10 @@ export default function JoinClass({ code }: { code: string }) {
   const key = `playground-class-${code}`;
 
   useEffect(() => {
-    setName(localStorage.getItem("playground-name")?.replace(/^Guest \d+$/, "") ?? "");
+    setName(readStored("playground-name")?.replace(/^Guest \d+$/, "") ?? "");
     fetchJoin(code).then(setInfo, (e) => setError(messageOf(e)));
-    const saved = localStorage.getItem(key);
-    if (saved) fetchSession(saved).then(() => setExisting(saved), () => localStorage.removeItem(key));
+    const saved = readStored(key);
+    if (saved) fetchSession(saved).then(() => setExisting(saved), () => removeStored(key));
   }, [code, key]);
 
   async function join(e: React.FormEvent) {
@@ -32,9 +33,9 @@ export default function JoinClass({ code }: { code: string }) {
     setError(null);
     try {
       const trimmed = name.trim();
-      if (trimmed) localStorage.setItem("playground-name", trimmed);
+      if (trimmed) writeStored("playground-name", trimmed);
       const session = await createSession({ cohort: code, name: trimmed || undefined });
-      localStorage.setItem(key, session.id);
+      writeStored(key, session.id);
       router.push(sessionPage(session));
     } catch (err) {
       setError(err instanceof ApiError && err.code === "cohort_full" ? err.message : messageOf(err));
