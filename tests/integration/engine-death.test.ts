@@ -146,7 +146,7 @@ describe("a node whose engine or container stops", () => {
     });
     assert.equal(exec.status, 409);
     // Its shell ended with it: the terminal is told to come back.
-    for (let i = 0; i < 100 && !t.closed; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 300 && !t.closed; i++) await new Promise((r) => setTimeout(r, 50)); // up to 15 s
     assert.equal(t.closed?.code, CLOSE.NODE_STOPPED);
 
     const restartedAt = Date.now();

@@ -53,8 +53,8 @@ describe(`terminal sockets (${backend} backend)`, () => {
       await first.waitFor("value=from-first");
       const late = await open();
       try {
-        await new Promise((r) => setTimeout(r, 300));
-        assert.match(late.text(), /value=from-first/, "the snapshot shows what was on screen");
+        // Nothing is typed any more: only the snapshot of the screen can bring it.
+        await late.waitFor("value=from-first", 10_000);
       } finally {
         late.close();
       }
@@ -82,11 +82,17 @@ describe(`terminal sockets (${backend} backend)`, () => {
   test("resize reaches the shell", async () => {
     const t = await open({ cols: 132, rows: 41 });
     try {
-      // The size travels pty -> docker CLI -> engine, beside the input: give it a moment.
-      await new Promise((r) => setTimeout(r, 500));
-      const mark = t.mark();
-      t.type("stty size\r");
-      await t.waitFor("41 132", 10_000, mark);
+      // The size travels pty -> docker CLI -> engine, beside the input: asked until it has arrived.
+      await t.waitForPrompt();
+      const deadline = Date.now() + 10_000;
+      let size = "";
+      while (size !== "41 132" && Date.now() < deadline) {
+        const mark = t.mark();
+        t.type("stty size\r");
+        await t.waitFor(/^\d+ \d+\r?$/m, 10_000, mark);
+        size = /^(\d+ \d+)\r?$/m.exec(t.output.slice(mark - t.received))?.[1] ?? "";
+      }
+      assert.equal(size, "41 132");
     } finally {
       t.close();
     }
@@ -132,8 +138,13 @@ describe(`terminal sockets (${backend} backend)`, () => {
     try {
       t.send({ type: "resize", cols: 1_000_000, rows: 5 });
       t.send("not json at all");
-      await new Promise((r) => setTimeout(r, 200));
+      const deadline = Date.now() + 10_000;
+      while (!t.messages.some((m) => m.type === "error" && m.code === "bad_message") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       assert.ok(t.messages.some((m) => m.type === "error" && m.code === "bad_message"));
+      // The shell still answers after both.
+      const mark = t.mark();
+      t.type("echo still-$((40+2))\r");
+      await t.waitFor("still-42", 10_000, mark);
       assert.equal(t.closed, undefined, "a bad message does not kill the terminal");
     } finally {
       t.close();
@@ -149,7 +160,9 @@ describe(`terminal sockets (${backend} backend)`, () => {
     if (backend === "pty") assert.ok(execs().length >= 1, "a docker exec runs for the terminal");
     assert.equal((await server.api(`/api/sessions/${own.id}`, { method: "DELETE" })).status, 204);
     assert.equal((await t.closedPromise()).code, CLOSE.SESSION_ENDED);
-    await new Promise((r) => setTimeout(r, 500));
+    // The docker exec ends a moment after its socket: waited for, up to 10 s.
+    const deadline = Date.now() + 10_000;
+    while (execs().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(execs(), []);
   });
 });
