@@ -13,6 +13,7 @@ import LogsView from "./docker/LogsView";
 import { NetworksTab, VolumesTab } from "./docker/ResourceTabs";
 import { useSummary } from "./docker/useSummary";
 import { Spinner } from "./StartButton";
+import TabBar from "./TabBar";
 
 type Tab = "containers" | "images" | "volumes" | "networks";
 const TABS: { id: Tab; label: string }[] = [
@@ -76,24 +77,7 @@ export default function DockerPanel({ sessionId, node, readOnly = false }: Props
     <section data-testid="docker-panel" className="flex h-full min-h-0 flex-col rounded-md border border-slate-800 bg-slate-950/60 text-slate-200">
       <div className="flex items-center border-b border-slate-800 px-2">
         {/* Wraps in a narrow panel rather than running off its edge. */}
-        <nav role="tablist" aria-label="Docker objects" className="flex min-w-0 flex-wrap items-center gap-x-1">
-          {TABS.map(({ id, label }) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              aria-selected={tab === id}
-              data-testid={`docker-tab-${id}`}
-              onClick={() => setTab(id)}
-              className={`-mb-px border-b-2 px-2.5 py-2 text-sm transition ${
-                tab === id ? "border-sky-400 text-slate-100" : "border-transparent text-slate-400 hover:text-slate-200"
-              }`}
-            >
-              {label}
-              {counts[id] !== undefined && <span className="ml-1.5 rounded bg-slate-800 px-1.5 text-xs text-slate-400">{counts[id]}</span>}
-            </button>
-          ))}
-        </nav>
+        <TabBar label="Docker objects" tabs={TABS.map((t) => ({ ...t, badge: counts[t.id] }))} current={tab} onSelect={setTab} tabPrefix="docker-tab" />
         {readOnly && <span className="ml-auto px-2 text-xs text-slate-400">watch only</span>}
       </div>
 

@@ -22,6 +22,7 @@ import {
 import Countdown from "./Countdown";
 import SessionGone, { type GoneReason } from "./SessionGone";
 import { Spinner } from "./StartButton";
+import TabBar from "./TabBar";
 import { readStored, writeStored } from "./storage";
 import { DropZone, FilesMenu, UploadStatus, useUploader } from "./workspace/Files";
 import NodeStopped from "./workspace/NodeStopped";
@@ -674,22 +675,8 @@ function FoldStrip({ side, panes, onShow }: { side: "left" | "right"; panes: Pan
 function PaneTabs({ tabs, current, onSelect }: { tabs: readonly Tab[]; current: Tab; onSelect: (tab: Tab) => void }) {
   const label = (t: Tab) => (t === "terminal" ? "Terminal" : t === "docker" ? "Docker" : PANE_LABEL[t]);
   return (
-    <div role="tablist" aria-label="Panes" data-testid="pane-tabs" className="flex border-b border-slate-800 bg-slate-950/60">
-      {tabs.map((t) => (
-        <button
-          key={t}
-          type="button"
-          role="tab"
-          aria-selected={t === current}
-          data-testid={`pane-tab-${t}`}
-          onClick={() => onSelect(t)}
-          className={`flex-1 border-b-2 px-2 py-2 text-sm focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-400 ${
-            t === current ? "border-sky-400 text-sky-200" : "border-transparent text-slate-300 hover:text-slate-100"
-          }`}
-        >
-          {label(t)}
-        </button>
-      ))}
+    <div className="border-b border-slate-800 bg-slate-950/60">
+      <TabBar label="Panes" tabs={tabs.map((id) => ({ id, label: label(id) }))} current={current} onSelect={onSelect} testId="pane-tabs" tabPrefix="pane-tab" fill />
     </div>
   );
 }

@@ -111,7 +111,8 @@ const FOCUSED = `(() => {
  */
 async function keyboardWalk(page: Page) {
   const controls = await page.evaluate(() => {
-    const all = [...document.querySelectorAll<HTMLElement>("a[href], button:not([disabled]), input:not([disabled]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")];
+    // What Tab can reach: a tab bar's unselected tabs are reached with the arrow keys instead.
+    const all = [...document.querySelectorAll<HTMLElement>("a[href], button:not([disabled]), input:not([disabled]), select, textarea, summary, [tabindex]")].filter((el) => el.tabIndex >= 0);
     const visible = all.filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest(".xterm, .monaco-editor"));
     visible.forEach((el, i) => (el.dataset.walk = String(i)));
     return visible.map((el) => el.dataset.testid || el.getAttribute("aria-label") || (el.textContent || "").trim().slice(0, 30));
@@ -155,6 +156,19 @@ test("every control of the session page is reached by keyboard and shows its foc
   expect(walked.terminalPassed, "the walk went through the terminal once each way").toEqual({ Tab: 1, "Shift+Tab": 1 });
   expect(walked.missed, "controls Tab and Shift+Tab never reached").toEqual([]);
   expect(walked.unshown, "controls focused with no visible focus").toEqual([]);
+
+  // A tab bar is one stop for Tab; the arrow keys, Home and End choose within it, and show at once.
+  const tab = (id: string) => page.getByTestId(`docker-tab-${id}`);
+  await tab("containers").focus();
+  for (const [key, now] of [["ArrowRight", "images"], ["End", "networks"], ["ArrowRight", "containers"], ["ArrowLeft", "networks"], ["Home", "containers"]]) {
+    await page.keyboard.press(key!);
+    await expect(tab(now!), `${key} selects ${now}`).toHaveAttribute("aria-selected", "true");
+    await expect(tab(now!), `${key} moves the focus to ${now}`).toBeFocused();
+  }
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByTestId("docker-panel")).toContainText(/No images yet|layers/i);
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.getAttribute("role")), "Tab leaves the tab bar").not.toBe("tab");
 });
 
 test("every control of the landing page, the workshops, a class's join page and its dashboard is reached by keyboard", async ({ page }) => {
