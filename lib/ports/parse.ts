@@ -44,8 +44,9 @@ export function parseSnapshot(text: string): PublishedPort[] {
 
 /**
  * The port of a /proc/net/tcp local address ("0100007F:1F90" or 32 hex
- * digits for IPv6), or undefined for loopback-only sockets, which nobody
- * outside the node can reach.
+ * digits for IPv6), or undefined for sockets nobody outside the node can
+ * reach: loopback, and link-local 169.254/16 (the node's resolver for its
+ * inner containers listens on 169.254.53.53:53, an address on its `lo`).
  */
 export function listeningPort(address: string): number | undefined {
   const m = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(address);
@@ -56,6 +57,7 @@ export function listeningPort(address: string): number | undefined {
   const v4 = ip.length === 8 ? ip : ip.toUpperCase().startsWith("0000000000000000FFFF0000") ? ip.slice(24) : undefined;
   // IPv4 is stored little-endian: 127.x.x.x ends in 7F.
   if (v4 && v4.toUpperCase().endsWith("7F")) return undefined;
+  if (v4 && v4.toUpperCase().endsWith("FEA9")) return undefined; // 169.254.x.x
   if (ip === "00000000000000000000000001000000") return undefined; // ::1
   return port;
 }

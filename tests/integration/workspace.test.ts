@@ -152,7 +152,7 @@ describe("the session workspace on the real engine", () => {
     assert.equal(web.source, "container");
     assert.equal(web.container, "web");
     assert.equal(ports.find((p) => p.port === 9000)?.source, "process");
-    assert.ok(!ports.some((p) => p.port === 2375), "the node's own engine port is not listed");
+    assert.deepEqual(ports.map((p) => p.port), [8080, 9000], "nothing else: not the node's engine (2375), nor its resolver for inner containers (53)");
     // The page is under *.localhost: one host name per port.
     assert.equal(web.url, `http://8080-node1-${watchId}.localhost:${new URL(server.url).port}/`);
     assert.ok(noticedMs < 5000, `noticed in ${noticedMs} ms`);

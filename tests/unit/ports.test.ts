@@ -14,6 +14,8 @@ describe("published ports", () => {
     assert.equal(listeningPort("00000000000000000000000000000000:2328"), 9000); // ::
     assert.equal(listeningPort("00000000000000000000000001000000:2328"), undefined); // ::1
     assert.equal(listeningPort("0000000000000000FFFF00000100007F:2328"), undefined); // ::ffff:127.0.0.1
+    assert.equal(listeningPort("3535FEA9:0035"), undefined, "169.254.53.53, the node's resolver for inner containers");
+    assert.equal(listeningPort("0000000000000000FFFF00003535FEA9:0035"), undefined, "the same, as IPv4 in IPv6");
     assert.equal(listeningPort("garbage"), undefined);
   });
 
