@@ -676,7 +676,7 @@ function PaneTabs({ tabs, current, onSelect }: { tabs: readonly Tab[]; current: 
   const label = (t: Tab) => (t === "terminal" ? "Terminal" : t === "docker" ? "Docker" : PANE_LABEL[t]);
   return (
     <div className="border-b border-slate-800 bg-slate-950/60">
-      <TabBar label="Panes" tabs={tabs.map((id) => ({ id, label: label(id) }))} current={current} onSelect={onSelect} testId="pane-tabs" tabPrefix="pane-tab" fill />
+      <TabBar label="Panes" tabs={tabs.map((id) => ({ id, label: label(id) }))} current={current} onSelect={onSelect} testId="pane-tabs" tabPrefix="pane-tab" fill manual />
     </div>
   );
 }

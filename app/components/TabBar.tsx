@@ -11,9 +11,11 @@ export interface TabItem<T extends string> {
 
 /**
  * A row of tabs, as the WAI-ARIA tabs pattern has them: Tab reaches the
- * selected one only, the arrow keys (and Home, End) choose another, which
- * shows at once. `fill` spreads the tabs over the whole width (the phone's
- * panes); otherwise they sit at the start and wrap when the bar is narrow.
+ * selected one only, and the arrow keys (and Home, End) go to another,
+ * which shows at once; with `manual`, it shows on Enter or Space (the
+ * phone's panes, where showing the editor loads it). `fill` spreads the tabs
+ * over the whole width; otherwise they sit at the start and wrap when the
+ * bar is narrow.
  */
 export default function TabBar<T extends string>({
   label,
@@ -23,6 +25,7 @@ export default function TabBar<T extends string>({
   testId,
   tabPrefix,
   fill = false,
+  manual = false,
 }: {
   label: string;
   tabs: readonly TabItem<T>[];
@@ -32,6 +35,7 @@ export default function TabBar<T extends string>({
   /** Each tab's data-testid is `${tabPrefix}-${id}`. */
   tabPrefix: string;
   fill?: boolean;
+  manual?: boolean;
 }) {
   const buttons = useRef(new Map<T, HTMLButtonElement>());
   const move = (from: T, key: string) => {
@@ -39,7 +43,7 @@ export default function TabBar<T extends string>({
     const to = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: tabs.length - 1 }[key];
     if (to === undefined) return false;
     const next = tabs[(to + tabs.length) % tabs.length]!.id;
-    onSelect(next);
+    if (!manual) onSelect(next);
     buttons.current.get(next)?.focus();
     return true;
   };

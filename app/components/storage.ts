@@ -6,7 +6,7 @@
  */
 type Store = "local" | "session";
 
-/** What this page wrote, kept for as long as it lasts whether or not the browser keeps it. */
+/** What this page wrote and the browser would not keep (blocked, or full): it lasts as long as the page. */
 const fallback: Record<Store, Map<string, string>> = { local: new Map(), session: new Map() };
 
 function storage(store: Store): Storage | undefined {
@@ -19,9 +19,8 @@ function storage(store: Store): Storage | undefined {
 
 /** The saved value, or null when there is none (the caller's default applies). */
 export function readStored(key: string, store: Store = "local"): string | null {
-  // What this page wrote comes first: the browser may have refused to keep it (blocked, or full).
-  const written = fallback[store].get(key);
-  if (written !== undefined) return written;
+  const unkept = fallback[store].get(key);
+  if (unkept !== undefined) return unkept;
   try {
     return storage(store)?.getItem(key) ?? null;
   } catch {
@@ -29,14 +28,20 @@ export function readStored(key: string, store: Store = "local"): string | null {
   }
 }
 
-/** Saves the value; when storage is disabled (or full) it lasts as long as the page. */
+/** Saves the value; when the browser will not keep it, it lasts as long as the page. */
 export function writeStored(key: string, value: string, store: Store = "local"): void {
-  fallback[store].set(key, value);
   try {
-    storage(store)?.setItem(key, value);
+    const s = storage(store);
+    if (s) {
+      s.setItem(key, value);
+      // Kept: from now on what the browser has wins, another tab's later change included.
+      fallback[store].delete(key);
+      return;
+    }
   } catch {
     // not kept past this page
   }
+  fallback[store].set(key, value);
 }
 
 export function removeStored(key: string, store: Store = "local"): void {

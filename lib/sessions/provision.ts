@@ -33,7 +33,8 @@ export class Provisioner {
     // Keep the map in name order, so that lists and tabs are stable.
     session.nodes = new Map([...session.nodes.entries()].sort(([a], [b]) => nodeNumber(a) - nodeNumber(b)));
     node.ready = this.provision(session, node, { pooled: false, first: false });
-    node.ready.catch(() => {}); // reported through the node's status
+    // Ending the session waits for this start too: a node that sees `ending` late has made its container by then.
+    session.provisioned = Promise.all([session.provisioned, node.ready.catch(() => {})]).then(() => {});
     this.deps.log("node_added", { sessionId: session.id, node: name });
     return node;
   }
@@ -48,12 +49,13 @@ export class Provisioner {
     const nodeLabels = labels(this.deps, session, pooled);
     const started = now();
     if (first) {
-      session.network = runtime.createNetwork(session.id, nodeLabels);
+      session.network = (async () => runtime.createNetwork(session.id, nodeLabels))();
       session.network.catch(() => {}); // reported through node1's status, and each added node's
     }
     try {
       // A workshop of several nodes adds them at once, while node1 may still be making the network.
       await session.network;
+      if (session.ending) throw new PlaygroundError("session_ended", "the session ended while it was starting", 410);
       node.message = "starting the node";
       const { ip } = await runtime.startNode({ sessionId: session.id, name: node.name, labels: nodeLabels }, (message) => {
         node.message = message;

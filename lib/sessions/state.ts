@@ -64,7 +64,7 @@ export interface Session {
   createdAt: number;
   expiresAt: number;
   nodes: Map<string, NodeState>;
-  /** Settles when provisioning has finished, however it ended. */
+  /** Settles when every node started by the playground (node1 and those added) has finished starting, however it ended. */
   provisioned: Promise<void>;
   /** Resolves when the session's network exists: nodes added while node1 makes it wait for it. */
   network: Promise<void>;

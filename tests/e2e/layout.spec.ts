@@ -227,8 +227,15 @@ test("on a phone the panes are tabs, the terminal has the whole width, and the h
     await expect(page.getByTestId(PANE[tab])).toBeVisible();
     await page.screenshot({ path: `test-results/layout/390x844-${tab}.png` });
   }
+  // By keyboard, the arrows only move between the pane tabs; Enter shows one (showing the editor loads it).
+  await page.getByTestId("pane-tab-docker").focus();
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.getByTestId("pane-tab-terminal")).toBeFocused();
+  await expect(page.getByTestId("pane-tab-docker")).toHaveAttribute("aria-selected", "true");
   // Hidden tabs kept the shell's size: a hidden terminal never tells the shell it is 0 wide.
-  await page.getByTestId("pane-tab-terminal").click();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("pane-tab-terminal")).toHaveAttribute("aria-selected", "true");
   const shell = await shellSize(page);
   expect(shell.cols).toBeGreaterThanOrEqual(40);
 });

@@ -29,6 +29,9 @@ test("settings go to localStorage, and per-tab ones to sessionStorage", () => {
   assert.equal(session.items.get("b"), "2");
   assert.equal(local.items.has("b"), false);
   assert.equal(readStored("a"), "1");
+  // Another tab changes it: that is what this page reads next.
+  local.items.set("a", "from another tab");
+  assert.equal(readStored("a"), "from another tab");
   removeStored("a");
   assert.equal(readStored("a"), null);
 });
@@ -53,6 +56,7 @@ test("a full storage (quota) keeps the value for the page", () => {
     throw new Error("QuotaExceededError");
   };
   g.window = { localStorage: full, sessionStorage: full };
+  full.items.set("full-key", "old");
   writeStored("full-key", "x");
-  assert.equal(readStored("full-key"), "x");
+  assert.equal(readStored("full-key"), "x", "what the page wrote, not the old value the browser still has");
 });

@@ -125,6 +125,21 @@ describe("nodes", () => {
     assert.doesNotMatch(nodes[1]!.message ?? "", /172/);
   });
 
+  test("a session ended while a node is being added is removed after that node's start, leaving nothing", async () => {
+    const view = await readySession(t);
+    let open!: () => void;
+    t.runtime.startGate = new Promise((r) => (open = r));
+    t.manager.addNode(view.id);
+    await new Promise((r) => setImmediate(r));
+    const deleted = t.manager.delete(view.id);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(t.runtime.removed, [], "not removed while node2's container may still be made");
+    open();
+    await deleted;
+    assert.deepEqual(t.runtime.removed, [view.id]);
+    assert.deepEqual([...t.runtime.nodes.keys()].filter((k) => k.startsWith(view.id)), [], "node2 did not outlive its session");
+  });
+
   test("a node that fails to start is removed and reported; the session goes on", async () => {
     const view = await readySession(t);
     t.runtime.failStart = new Error("no space left on /host/disk");
