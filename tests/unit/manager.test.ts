@@ -64,6 +64,7 @@ describe("SessionManager", () => {
     let open!: () => void;
     t.runtime.startGate = new Promise((r) => (open = r));
     const view = await t.manager.create("client");
+    await settle(); // node1 is being made
     const deleting = t.manager.delete(view.id);
     await settle();
     assert.deepEqual(t.runtime.removed, []);
@@ -71,6 +72,20 @@ describe("SessionManager", () => {
     await deleting;
     assert.deepEqual(t.runtime.removed, [view.id]);
     assert.equal(t.runtime.nodes.size, 0);
+  });
+
+  test("a session deleted while its network is being made is removed, and its node is never started", async () => {
+    let open!: () => void;
+    t.runtime.networkGate = new Promise((r) => (open = r));
+    let started = 0;
+    const startNode = t.runtime.startNode.bind(t.runtime);
+    t.runtime.startNode = (...args) => (started++, startNode(...args));
+    const view = await t.manager.create("client");
+    const deleting = t.manager.delete(view.id);
+    open();
+    await deleting;
+    assert.deepEqual(t.runtime.removed, [view.id]);
+    assert.equal(started, 0, "no node started for a session already ended");
   });
 
   test("a node that fails to start is reported, its resources removed, its seat freed", async () => {
