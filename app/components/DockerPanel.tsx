@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useId, useMemo, useState } from "react";
 import { shortId } from "@/lib/images/format";
 import type { ContainerAction } from "@/lib/images/refs";
 import type { ContainerView, ImageView } from "@/lib/images/types";
@@ -35,6 +35,7 @@ export default function DockerPanel({ sessionId, node, readOnly = false }: Props
   const base = useMemo(() => docker.dockerBase(sessionId, node), [sessionId, node]);
   const { summary, error, refresh } = useSummary(base);
   const [tab, setTab] = useState<Tab>("containers");
+  const ids = useId();
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [actionError, setActionError] = useState<string | null>(null);
   const [logsOf, setLogsOf] = useState<ContainerView | null>(null);
@@ -77,7 +78,15 @@ export default function DockerPanel({ sessionId, node, readOnly = false }: Props
     <section data-testid="docker-panel" className="flex h-full min-h-0 flex-col rounded-md border border-slate-800 bg-slate-950/60 text-slate-200">
       <div className="flex items-center border-b border-slate-800 px-2">
         {/* Wraps in a narrow panel rather than running off its edge. */}
-        <TabBar label="Docker objects" tabs={TABS.map((t) => ({ ...t, badge: counts[t.id] }))} current={tab} onSelect={setTab} tabPrefix="docker-tab" />
+        <TabBar
+          label="Docker objects"
+          tabs={TABS.map((t) => ({ ...t, badge: counts[t.id] }))}
+          current={tab}
+          onSelect={setTab}
+          tabPrefix="docker-tab"
+          idPrefix={ids}
+          controls={() => `${ids}-panel`}
+        />
         {readOnly && <span className="ml-auto px-2 text-xs text-slate-400">watch only</span>}
       </div>
 
@@ -96,7 +105,7 @@ export default function DockerPanel({ sessionId, node, readOnly = false }: Props
         </p>
       )}
 
-      <div className="min-h-0 flex-1 overflow-auto">
+      <div role="tabpanel" tabIndex={0} id={`${ids}-panel`} aria-labelledby={`${ids}-${tab}`} className="min-h-0 flex-1 overflow-auto">
         {!summary ? (
           !error && (
             <p className="flex items-center justify-center gap-2 px-4 py-8 text-sm text-slate-400">

@@ -516,6 +516,7 @@ export default function SessionScreen({ id }: { id: string }) {
           tabs={[...(workshop ? (["lesson"] as const) : []), "terminal", ...(ready ? (["editor", "docker"] as const) : [])]}
           current={tab.tab === "terminal" || (tab.tab === "lesson" ? !!workshop : ready) ? tab.tab : "terminal"}
           onSelect={openTab}
+          mounted={{ lesson: !!workshop, terminal: true, editor: editorOpen && ready, docker: panelOpen && ready }}
         />
       )}
 
@@ -524,7 +525,7 @@ export default function SessionScreen({ id }: { id: string }) {
         <FoldStrip side="left" panes={folded.filter((p) => LEFT_OF_TERMINAL.has(p))} onShow={ask} />
       )}
       {workshop && (lessonOpen || tabs) && (
-        <aside className={`min-w-0 bg-[#0b1120] ${paneClass("lesson", "border-r border-slate-800")}`} style={{ width: paneWidth("lesson") }} aria-label="Lesson" data-testid="lesson-pane">
+        <aside className={`min-w-0 bg-[#0b1120] ${paneClass("lesson", "border-r border-slate-800")}`} style={{ width: paneWidth("lesson") }} aria-label="Lesson" id="pane-lesson" data-testid="lesson-pane">
           <LessonPane sessionId={id} workshop={workshop} control={control} onRun={runInTerminal} onShowNode={select} />
         </aside>
       )}
@@ -532,7 +533,7 @@ export default function SessionScreen({ id }: { id: string }) {
         <ResizeHandle label="Resize the lesson" width={shownWidth("lesson")!} min={PANE_MIN.lesson} max={shownWidth("lesson")! + spare} grow={1} onWidth={(w) => setPaneWidth("lesson", w)} />
       )}
       {editorOpen && ready && (
-        <section className={`min-w-0 bg-[#0b1120] ${paneClass("editor", "border-r border-slate-800")}`} style={{ width: paneWidth("editor") }} aria-label="Editor">
+        <section className={`min-w-0 bg-[#0b1120] ${paneClass("editor", "border-r border-slate-800")}`} style={{ width: paneWidth("editor") }} aria-label="Editor" id="pane-editor">
           <EditorPane
             sessionId={id}
             node={node.name}
@@ -546,7 +547,7 @@ export default function SessionScreen({ id }: { id: string }) {
       {!tabs && editorWide && shownWidth("editor") !== undefined && (
         <ResizeHandle label="Resize the editor" width={shownWidth("editor")!} min={PANE_MIN.editor} max={shownWidth("editor")! + spare} grow={1} onWidth={(w) => setPaneWidth("editor", w)} />
       )}
-      <main className={`min-h-0 min-w-0 px-2 pt-2 ${tabs ? `absolute inset-0 ${tab.tab === "terminal" ? "" : "invisible"}` : "relative flex-1"}`}>
+      <main id="pane-terminal" className={`min-h-0 min-w-0 px-2 pt-2 ${tabs ? `absolute inset-0 ${tab.tab === "terminal" ? "" : "invisible"}` : "relative flex-1"}`}>
         {!node ? (
           <Centered>
             <p className="text-slate-300">
@@ -615,7 +616,7 @@ export default function SessionScreen({ id }: { id: string }) {
         <ResizeHandle label="Resize the Docker panel" width={shownWidth("docker")!} min={PANE_MIN.docker} max={shownWidth("docker")! + spare} grow={-1} onWidth={(w) => setPaneWidth("docker", w)} />
       )}
       {panelOpen && ready && (
-        <aside className={`min-w-0 bg-[#0b1120] ${paneClass("docker", "border-l border-slate-800")}`} style={{ width: paneWidth("docker") }} aria-label="Docker panel">
+        <aside className={`min-w-0 bg-[#0b1120] ${paneClass("docker", "border-l border-slate-800")}`} style={{ width: paneWidth("docker") }} aria-label="Docker panel" id="pane-docker">
           {/* Its place is kept from the start, so that the terminal is not resized when it comes. */}
           {besides && <DockerPanel key={node.name} sessionId={id} node={node.name} readOnly={!control} />}
         </aside>
@@ -672,11 +673,12 @@ function FoldStrip({ side, panes, onShow }: { side: "left" | "right"; panes: Pan
 }
 
 /** On a narrow screen: one pane at a time. */
-function PaneTabs({ tabs, current, onSelect }: { tabs: readonly Tab[]; current: Tab; onSelect: (tab: Tab) => void }) {
+/** `mounted`: which panes are in the page (a pane is first put there when its tab is chosen). */
+function PaneTabs({ tabs, current, onSelect, mounted }: { tabs: readonly Tab[]; current: Tab; onSelect: (tab: Tab) => void; mounted: Record<Tab, boolean> }) {
   const label = (t: Tab) => (t === "terminal" ? "Terminal" : t === "docker" ? "Docker" : PANE_LABEL[t]);
   return (
     <div className="border-b border-slate-800 bg-slate-950/60">
-      <TabBar label="Panes" tabs={tabs.map((id) => ({ id, label: label(id) }))} current={current} onSelect={onSelect} testId="pane-tabs" tabPrefix="pane-tab" fill manual />
+      <TabBar label="Panes" tabs={tabs.map((id) => ({ id, label: label(id) }))} current={current} onSelect={onSelect} testId="pane-tabs" tabPrefix="pane-tab" controls={(t) => (mounted[t] ? `pane-${t}` : undefined)} fill manual />
     </div>
   );
 }

@@ -26,6 +26,8 @@ export default function TabBar<T extends string>({
   tabPrefix,
   fill = false,
   manual = false,
+  idPrefix,
+  controls,
 }: {
   label: string;
   tabs: readonly TabItem<T>[];
@@ -36,6 +38,10 @@ export default function TabBar<T extends string>({
   tabPrefix: string;
   fill?: boolean;
   manual?: boolean;
+  /** Each tab's id is `${idPrefix}-${id}`, for its panel's aria-labelledby. */
+  idPrefix?: string;
+  /** The id of the element each tab shows, for aria-controls; undefined while it is not in the page. */
+  controls?: (id: T) => string | undefined;
 }) {
   const buttons = useRef(new Map<T, HTMLButtonElement>());
   const move = (from: T, key: string) => {
@@ -60,6 +66,8 @@ export default function TabBar<T extends string>({
             }}
             type="button"
             role="tab"
+            id={idPrefix ? `${idPrefix}-${t.id}` : undefined}
+            aria-controls={controls?.(t.id)}
             aria-selected={selected}
             tabIndex={selected ? 0 : -1}
             data-testid={`${tabPrefix}-${t.id}`}

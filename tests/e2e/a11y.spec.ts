@@ -57,6 +57,9 @@ test("a workshop session with each pane open", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.getByTestId("unfold-lesson")).toBeVisible();
   await expectNoSerious(page, "session at 1280x800 with folded panes");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId("pane-tabs")).toBeVisible();
+  await expectNoSerious(page, "session on a phone, with its pane tabs");
 });
 
 test("the terminal's text in both themes: every ANSI colour, 256 colours, black on black", async ({ page }) => {
@@ -167,6 +170,10 @@ test("every control of the session page is reached by keyboard and shows its foc
   }
   await page.keyboard.press("ArrowRight");
   await expect(page.getByTestId("docker-panel")).toContainText(/No images yet|layers/i);
+  // The tab names what it shows, and what it shows is named by the tab.
+  const panel = page.locator(`[id="${await tab("images").getAttribute("aria-controls")}"]`);
+  await expect(panel).toHaveAttribute("role", "tabpanel");
+  await expect(panel).toHaveAttribute("aria-labelledby", (await tab("images").getAttribute("id"))!);
   // Tab goes on past the bar: the tabs not chosen (Volumes, Networks) are no stops of their own.
   await tab("images").focus();
   await page.keyboard.press("Tab");
