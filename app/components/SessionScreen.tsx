@@ -387,12 +387,14 @@ export default function SessionScreen({ id }: { id: string }) {
 
   const live = phase.view;
   const ready = node?.status === "ready";
+  /** The panes in the page: the editor and the Docker panel need a ready node. */
+  const mounted: Record<Tab, boolean> = { lesson: !!workshop, terminal: true, editor: editorOpen && ready, docker: panelOpen && ready };
   const wishes: PaneWish[] = [
     { id: "lesson", open: !!workshop && lessonOpen, width: dragged.lesson ?? PANE_DEFAULT.lesson(windowWidth), min: PANE_MIN.lesson, askedAt: askedAt.lesson },
     editorWide
-      ? { id: "editor", open: editorOpen && ready, width: dragged.editor ?? PANE_DEFAULT.editor(windowWidth), min: PANE_MIN.editor, askedAt: askedAt.editor }
-      : { id: "editor", open: editorOpen && ready, width: TREE_WIDTH, min: TREE_WIDTH, askedAt: askedAt.editor },
-    { id: "docker", open: panelOpen && ready, width: dragged.docker ?? PANE_DEFAULT.docker(windowWidth), min: PANE_MIN.docker, askedAt: askedAt.docker },
+      ? { id: "editor", open: mounted.editor, width: dragged.editor ?? PANE_DEFAULT.editor(windowWidth), min: PANE_MIN.editor, askedAt: askedAt.editor }
+      : { id: "editor", open: mounted.editor, width: TREE_WIDTH, min: TREE_WIDTH, askedAt: askedAt.editor },
+    { id: "docker", open: mounted.docker, width: dragged.docker ?? PANE_DEFAULT.docker(windowWidth), min: PANE_MIN.docker, askedAt: askedAt.docker },
   ];
   const placement = placePanes({ width: windowWidth, terminalMin, strip: STRIP_WIDTH, tabsBelow: TABS_BELOW }, wishes);
   const tabs = placement.mode === "tabs";
@@ -516,7 +518,7 @@ export default function SessionScreen({ id }: { id: string }) {
           tabs={[...(workshop ? (["lesson"] as const) : []), "terminal", ...(ready ? (["editor", "docker"] as const) : [])]}
           current={tab.tab === "terminal" || (tab.tab === "lesson" ? !!workshop : ready) ? tab.tab : "terminal"}
           onSelect={openTab}
-          mounted={{ lesson: !!workshop, terminal: true, editor: editorOpen && ready, docker: panelOpen && ready }}
+          mounted={mounted}
         />
       )}
 
@@ -672,8 +674,7 @@ function FoldStrip({ side, panes, onShow }: { side: "left" | "right"; panes: Pan
   );
 }
 
-/** On a narrow screen: one pane at a time. */
-/** `mounted`: which panes are in the page (a pane is first put there when its tab is chosen). */
+/** On a narrow screen: one pane at a time. `mounted`: which panes are in the page, for the tabs' aria-controls. */
 function PaneTabs({ tabs, current, onSelect, mounted }: { tabs: readonly Tab[]; current: Tab; onSelect: (tab: Tab) => void; mounted: Record<Tab, boolean> }) {
   const label = (t: Tab) => (t === "terminal" ? "Terminal" : t === "docker" ? "Docker" : PANE_LABEL[t]);
   return (

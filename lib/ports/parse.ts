@@ -54,10 +54,10 @@ export function listeningPort(address: string): number | undefined {
   const [, ip, hexPort] = m as unknown as [string, string, string];
   const port = parseInt(hexPort, 16);
   if (port === 0) return undefined;
-  const v4 = ip.length === 8 ? ip : ip.toUpperCase().startsWith("0000000000000000FFFF0000") ? ip.slice(24) : undefined;
-  // IPv4 is stored little-endian: 127.x.x.x ends in 7F.
-  if (v4 && v4.toUpperCase().endsWith("7F")) return undefined;
-  if (v4 && v4.toUpperCase().endsWith("FEA9")) return undefined; // 169.254.x.x
+  const hex = ip.toUpperCase();
+  const v4 = hex.length === 8 ? hex : hex.startsWith("0000000000000000FFFF0000") ? hex.slice(24) : undefined;
+  // IPv4 is stored little-endian: 127.x.x.x ends in 7F, 169.254.x.x in FEA9.
+  if (v4 && (v4.endsWith("7F") || v4.endsWith("FEA9"))) return undefined;
   if (ip === "00000000000000000000000001000000") return undefined; // ::1
   return port;
 }
